@@ -1,0 +1,47 @@
+"""Derivative values of any JAX-callable field, by forward-mode autodiff.
+
+A field here is `f(point) -> scalar` for one point of shape (d,): a network, a sum of network
+stages, a closed form. `derivative(f, alpha)` is again such a function; `evaluate` maps a set
+of multi-indices over a batch of points. This is kept apart from the lowered residuals so the
+solver can feed cached values for frozen stages into the same residual functions.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Mapping
+
+import jax
+import jax.numpy as jnp
+
+from pdec.problem import MultiIndex
+
+PointFn = Callable[[jnp.ndarray], jnp.ndarray]
+
+
+def _directional(f: PointFn, axis: int) -> PointFn:
+    """d f / d x_axis, as a function of one point (a single jvp with a unit tangent)."""
+
+    def df(point: jnp.ndarray) -> jnp.ndarray:
+        tangent = jnp.zeros_like(point).at[axis].set(1.0)
+        return jax.jvp(f, (point,), (tangent,))[1]
+
+    return df
+
+
+def derivative(f: PointFn, alpha: MultiIndex) -> PointFn:
+    """The mixed partial derivative of `f` with orders `alpha` (one per coordinate)."""
+    for axis, order in enumerate(alpha):
+        for _ in range(order):
+            f = _directional(f, axis)
+    return f
+
+
+def evaluate(f: PointFn, points: jnp.ndarray, alphas: Iterable[MultiIndex]) -> Mapping[MultiIndex, jnp.ndarray]:
+    """{alpha: values (N,)} of each derivative of `f` at `points` (N, d)."""
+    return {alpha: jax.vmap(derivative(f, alpha))(points) for alpha in alphas}
+
+
+def evaluate_fields(fields: Mapping[str, PointFn], points: jnp.ndarray,
+                    needs: Iterable[tuple[str, MultiIndex]]) -> dict[tuple[str, MultiIndex], jnp.ndarray]:
+    """{(field, alpha): values (N,)} for every need, the form lowered residuals take."""
+    return {(name, alpha): jax.vmap(derivative(fields[name], alpha))(points) for name, alpha in needs}

@@ -1,0 +1,201 @@
+"""The checked problem: every symbol classified, every statement as a SymPy expression.
+
+Immutable data only. Residual expressions are `lhs - rhs`; fields appear in them as SymPy
+applied functions (u(x, t)) and their derivatives as `sympy.Derivative`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import sympy as sp
+
+MultiIndex = tuple[int, ...]  # derivative order along each domain coordinate, in domain order
+
+
+@dataclass(frozen=True)
+class Coordinate:
+    """One axis of the box: `x in [lower, upper]`; `t` is time."""
+
+    name: str
+    lower: float
+    upper: float
+    lower_expr: sp.Expr
+    upper_expr: sp.Expr
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return sp.Symbol(self.name, real=True)
+
+    @property
+    def is_time(self) -> bool:
+        return self.name == "t"
+
+
+@dataclass(frozen=True)
+class Field:
+    """An unknown function over some of the coordinates (in the domain's order)."""
+
+    name: str
+    coordinates: tuple[str, ...]
+
+    def applied(self) -> sp.Expr:
+        """The field as SymPy sees it in expressions: u(x, t)."""
+        return sp.Function(self.name)(*(sp.Symbol(c, real=True) for c in self.coordinates))
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    expr: sp.Expr  # in terms of numbers only (earlier constants substituted)
+
+    @property
+    def value(self) -> float:
+        return float(self.expr)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An unknown to infer; `guess` is where training starts, `truth` only for reports."""
+
+    name: str
+    guess: float
+    truth: float | None = None
+    declared: bool = False
+
+
+@dataclass(frozen=True)
+class Face:
+    """The face `coordinate = value` of the box (value is one of the interval's ends)."""
+
+    coordinate: str
+    value: float
+
+    def describe(self) -> str:
+        return f"{self.coordinate} = {self.value:g}"
+
+
+@dataclass(frozen=True)
+class Interior:
+    def describe(self) -> str:
+        return "interior"
+
+
+@dataclass(frozen=True)
+class AtPoint:
+    """A point given by some coordinates; on a face or inside."""
+
+    values: tuple[tuple[str, float], ...]
+
+    def describe(self) -> str:
+        return ", ".join(f"{c} = {v:g}" for c, v in self.values)
+
+
+Location = Face | Interior | AtPoint
+
+
+@dataclass(frozen=True)
+class Residual:
+    """One equation or condition, `expr = lhs - rhs = 0` at `location`.
+
+    `derivatives` lists, per field, the multi-indices that appear (0-th order included when the
+    field's value appears), so the solver knows what to compute at the sample points.
+    """
+
+    kind: str  # "equation" | "boundary" | "initial" | "point"
+    expr: sp.Expr
+    location: Location
+    derivatives: tuple[tuple[str, MultiIndex], ...]
+    text: str
+    line: int
+    lhs: sp.Expr = sp.Integer(0)
+    rhs: sp.Expr = sp.Integer(0)
+
+    @property
+    def max_order(self) -> int:
+        return max((sum(a) for _, a in self.derivatives), default=0)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """`periodic x`: each field and its derivatives along x up to `order` match at both ends."""
+
+    coordinate: str
+    order: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Values of some fields at scattered points: from a CSV file or sampled from `exact`."""
+
+    fields: tuple[str, ...]
+    points: np.ndarray  # (N, d) in domain coordinate order
+    values: np.ndarray  # (N, len(fields))
+    source: str  # the file's path, or "N points of exact"
+    noise: float = 0.0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A regression target for one field: a closed form, or data at scattered points."""
+
+    field: str
+    expr: sp.Expr | None = None
+    points: np.ndarray | None = None
+    values: np.ndarray | None = None
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A checked `.pde` problem. Build it with `pdec.compile` or `pdec.compile_text`."""
+
+    coordinates: tuple[Coordinate, ...]
+    fields: tuple[Field, ...]
+    constants: tuple[Constant, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    equations: tuple[Residual, ...] = ()
+    conditions: tuple[Residual, ...] = ()
+    periodic: tuple[Periodic, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    fits: tuple[Fit, ...] = ()
+    exact: Mapping[str, sp.Expr] = field(default_factory=dict)
+    source: str = ""
+    filename: str = "<text>"
+
+    @property
+    def dimension(self) -> int:
+        return len(self.coordinates)
+
+    @property
+    def coordinate_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.coordinates)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([c.lower for c in self.coordinates], dtype=np.float64)
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([c.upper for c in self.coordinates], dtype=np.float64)
+
+    @property
+    def is_regression(self) -> bool:
+        return bool(self.fits)
+
+    def faces(self) -> tuple[Face, ...]:
+        """All faces of the box, two per coordinate."""
+        return tuple(Face(c.name, v) for c in self.coordinates for v in (c.lower, c.upper))
