@@ -549,7 +549,7 @@ class _Builder:
         values = np.stack([self.evaluate(exact[n], points) for n in names], axis=1)
         if noise:
             values = values + noise * rng.standard_normal(values.shape)
-        return Observation(tuple(names), points, values, f"{count} points of exact", noise, line)
+        return Observation(tuple(names), points, values, "the exact solution", noise, line)
 
     def evaluate(self, expr: sp.Expr, points: np.ndarray) -> np.ndarray:
         """A closed form in coordinates and constants, at points (N, d), with NumPy."""

@@ -1,0 +1,79 @@
+"""Readable summaries of a checked problem (what `pdec check` prints) and of its lowering."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from pdec.lowering import lower
+from pdec.problem import Problem, Residual
+from pdec.symbols import derivative_name, field_terms, multi_index
+
+
+def _orders(r: Residual, coords: tuple[str, ...]) -> str:
+    parts = []
+    for field, alpha in r.derivatives:
+        if any(alpha):
+            parts.append(field + "_" + "".join(c * k for c, k in zip(coords, alpha)))
+        else:
+            parts.append(field)
+    return ", ".join(parts)
+
+
+def _math(expr: sp.Expr, latex: bool, coords: tuple[str, ...] = ()) -> str:
+    """Fields as the user writes them: u, u_xx (LaTeX: u_{xx})."""
+    names = {}
+    for term in field_terms(expr):
+        field, alpha = multi_index(term, coords)
+        sub = "".join(c * k for c, k in zip(coords, alpha))
+        names[term] = sp.Symbol(field + (("_{" + sub + "}" if latex else "_" + sub) if sub else ""))
+    plain = expr.xreplace(names)
+    return sp.latex(plain) if latex else sp.sstr(plain)
+
+
+def describe(problem: Problem, *, latex: bool = False) -> str:
+    """The classified problem: coordinates, fields, constants, parameters, statements."""
+    coords = problem.coordinate_names
+    out = [f"problem {problem.filename}"]
+    out.append("coordinates: " + ", ".join(
+        f"{c.name} in [{c.lower:g}, {c.upper:g}]" + (" (time)" if c.is_time else "") for c in problem.coordinates))
+    out.append("fields: " + (", ".join(f"{f.name}({', '.join(f.coordinates)})" for f in problem.fields) or "none"))
+    if problem.constants:
+        out.append("constants: " + ", ".join(f"{c.name} = {sp.sstr(c.expr)} = {c.value:.17g}" for c in problem.constants))
+    if problem.parameters:
+        out.append("unknown parameters: " + ", ".join(
+            f"{p.name} (guess {p.guess:g}{', declared' if p.declared else ', found'}"
+            + (f", truth {p.truth:.17g}" if p.truth is not None else "") + ")" for p in problem.parameters))
+    else:
+        out.append("unknown parameters: none")
+    for kind, items in (("equations", problem.equations), ("conditions", problem.conditions)):
+        if items:
+            out.append(f"{kind}:")
+            for r in items:
+                where = "" if kind == "equations" else f"{r.kind} {r.location.describe()}: "
+                out.append(f"  line {r.line}: {where}{_math(r.lhs, latex, coords)} = {_math(r.rhs, latex, coords)}"
+                           f"    [order {r.max_order}; needs {_orders(r, coords)}]")
+    for p in problem.periodic:
+        out.append(f"periodic {p.coordinate}: values and derivatives up to order {p.order} match")
+    for o in problem.observations:
+        noise = f", noise {o.noise:g}" if o.noise else ""
+        out.append(f"observe {', '.join(o.fields)}: {len(o.points)} points from {o.source}{noise}")
+    for f in problem.fits:
+        target = _math(f.expr, latex, coords) if f.expr is not None else f"{len(f.points)} points from {f.source}"
+        out.append(f"fit {f.field} = {target}")
+    for name, e in problem.exact.items():
+        out.append(f"exact {name} = {_math(e, latex, coords)}")
+    return "\n".join(out)
+
+
+def lowered_source(problem: Problem) -> str:
+    """The generated JAX source of every residual, with the meaning of each argument."""
+    low = lower(problem)
+    out = []
+    for r in low.equations + low.conditions:
+        head = f"# line {r.residual.line}: {r.residual.text}"
+        args = ", ".join(list(r.coordinates) + [derivative_name(f, a) + f"={f}{list(a)}" for f, a in r.needs]
+                         + list(r.parameters))
+        out += [head, f"# arguments: {args}", r.source.rstrip(), ""]
+    for name, fn in list(low.exact.items()) + list(low.targets.items()):
+        out += [f"# closed form for {name}", fn.source.rstrip(), ""]
+    return "\n".join(out)

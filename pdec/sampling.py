@@ -1,0 +1,100 @@
+"""Sample points in the box, on its faces, at points: seeded and reproducible.
+
+All samplers return float64 arrays of shape (N, d), coordinates in the domain's order.
+Random ones take a `jax.random` key, so the same key gives the same points.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from pdec.problem import AtPoint, Face, Interior, Location
+
+Array = jnp.ndarray
+
+
+def _box(lower, upper) -> tuple[Array, Array]:
+    return jnp.asarray(lower, dtype=jnp.float64).reshape(-1), jnp.asarray(upper, dtype=jnp.float64).reshape(-1)
+
+
+def _tensor(axes: list[Array]) -> Array:
+    mesh = jnp.meshgrid(*axes, indexing="ij")
+    return jnp.stack([m.reshape(-1) for m in mesh], axis=1)
+
+
+def uniform_grid(lower, upper, n_per_axis: int) -> Array:
+    """Evenly spaced points, ends included, n_per_axis along each axis (n^d in all)."""
+    lo, hi = _box(lower, upper)
+    return _tensor([jnp.linspace(a, b, n_per_axis) for a, b in zip(lo, hi)])
+
+
+def chebyshev_nodes(n: int) -> Array:
+    """Chebyshev-Lobatto nodes cos(pi k / (n - 1)) on [-1, 1], in increasing order."""
+    if n == 1:
+        return jnp.zeros(1)
+    return -jnp.cos(jnp.pi * jnp.arange(n) / (n - 1))
+
+
+def chebyshev_grid(lower, upper, n_per_axis: int) -> Array:
+    """Chebyshev-Lobatto points along each axis: dense near the ends, where fits go wrong first."""
+    lo, hi = _box(lower, upper)
+    z = chebyshev_nodes(n_per_axis)
+    return _tensor([a + (b - a) * (z + 1) / 2 for a, b in zip(lo, hi)])
+
+
+def random_points(key: Array, lower, upper, n: int) -> Array:
+    """n points uniformly at random in the box."""
+    lo, hi = _box(lower, upper)
+    return lo + (hi - lo) * jax.random.uniform(key, (n, lo.shape[0]), dtype=jnp.float64)
+
+
+def latin_hypercube(key: Array, lower, upper, n: int) -> Array:
+    """n points, one in each of n equal slabs along every axis (stratified, less clumping)."""
+    lo, hi = _box(lower, upper)
+    d = lo.shape[0]
+    kperm, kjit = jax.random.split(key)
+    perms = jnp.stack([jax.random.permutation(k, n) for k in jax.random.split(kperm, d)], axis=1)
+    u = (perms + jax.random.uniform(kjit, (n, d), dtype=jnp.float64)) / n
+    return lo + (hi - lo) * u
+
+
+def on_face(points: Array, lower, upper, face: Face, coordinates: tuple[str, ...]) -> Array:
+    """Project sampled points onto a face: the face's coordinate is set to its value."""
+    axis = coordinates.index(face.coordinate)
+    return points.at[:, axis].set(face.value)
+
+
+def face_points(key: Array, lower, upper, face: Face, coordinates: tuple[str, ...], n: int) -> Array:
+    """n points on one face of the box (Latin hypercube over the other coordinates)."""
+    if len(coordinates) == 1:
+        return jnp.full((1, 1), face.value, dtype=jnp.float64)
+    return on_face(latin_hypercube(key, lower, upper, n), lower, upper, face, coordinates)
+
+
+def location_points(key: Array, lower, upper, location: Location, coordinates: tuple[str, ...], n: int) -> Array:
+    """Points where a condition holds: n inside, n on a face, or the one point."""
+    if isinstance(location, Face):
+        return face_points(key, lower, upper, location, coordinates, n)
+    if isinstance(location, AtPoint):
+        return jnp.asarray([[v for _, v in location.values]], dtype=jnp.float64)
+    if isinstance(location, Interior):
+        return latin_hypercube(key, lower, upper, n)
+    raise TypeError(f"unknown location {location!r}")
+
+
+def periodic_pairs(key: Array, lower, upper, coordinate: str, coordinates: tuple[str, ...], n: int) -> tuple[Array, Array]:
+    """Matching points on the two ends of `coordinate`: same other coordinates."""
+    lo, hi = _box(lower, upper)
+    axis = coordinates.index(coordinate)
+    base = latin_hypercube(key, lo, hi, n) if len(coordinates) > 1 else jnp.zeros((1, 1))
+    return base.at[:, axis].set(lo[axis]), base.at[:, axis].set(hi[axis])
+
+
+def corners(lower, upper) -> Array:
+    """The 2^d corners of the box."""
+    lo, hi = np.asarray(lower, float), np.asarray(upper, float)
+    return jnp.asarray(list(itertools.product(*zip(lo, hi))), dtype=jnp.float64)
