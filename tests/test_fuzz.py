@@ -1,0 +1,48 @@
+"""Random edits of the example files give a valid problem or a PdecError, never another exception."""
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pdec  # noqa: F401
+from pdec.api import compile_text
+from pdec.errors import PdecError
+
+PROBLEM_DIR = Path(__file__).parent.parent / "problems"
+SOURCES = [p.read_text() for p in sorted(PROBLEM_DIR.glob("*.pde"))]
+ALPHABET = "xyztuvk_0123456789.+-*/^()[],:=~#\"\n eapisnlodfr"
+WORDS = ["domain", "unknown", "const", "param", "equation", "boundary", "initial", "point",
+         "periodic", "observe", "fit", "exact", "all", "lap(u)", "diff(u, x)", "u_xx", "u_t", "pi",
+         "sin(", "2*", "**", "1e-3", ".5", "at 3 points", "from \"data/heat.csv\"", "truth k = 1"]
+
+
+@st.composite
+def edited(draw):
+    text = draw(st.sampled_from(SOURCES))
+    for _ in range(draw(st.integers(1, 4))):
+        pos = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["delete", "insert", "word", "swap"]))
+        if action == "delete":
+            text = text[:pos] + text[pos + draw(st.integers(1, 6)):]
+        elif action == "insert":
+            text = text[:pos] + draw(st.text(ALPHABET, min_size=1, max_size=4)) + text[pos:]
+        elif action == "word":
+            text = text[:pos] + draw(st.sampled_from(WORDS)) + text[pos:]
+        else:
+            lines = text.splitlines()
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+@settings(max_examples=int(__import__("os").environ.get("PDEC_FUZZ_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited())
+def test_random_edits_give_a_problem_or_a_located_error(text):
+    try:
+        compile_text(text, base_dir=PROBLEM_DIR)
+    except PdecError as err:
+        rendered = err.render()
+        assert rendered.startswith("<text>:")
+        assert err.message
