@@ -12,3 +12,10 @@ import jax
 jax.config.update("jax_enable_x64", True)
 
 __version__ = "0.1.0"
+
+from pdec.api import compile, compile_text  # noqa: E402  (after float64 is on)
+from pdec.errors import PdecError  # noqa: E402
+from pdec.lowering import lower  # noqa: E402
+from pdec.problem import Problem  # noqa: E402
+
+__all__ = ["compile", "compile_text", "lower", "PdecError", "Problem"]
