@@ -7,6 +7,7 @@ FILE:LINE:COL, no traceback), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pdec.errors import PdecError
@@ -58,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except PdecError as err:
         print(err.render(), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("pdec: interrupted", file=sys.stderr)
         return 130
