@@ -1,0 +1,126 @@
+"""Residual blocks: the lowered residuals of a problem on their sample points, as one vector.
+
+A block is one equation, condition, periodicity or observation, evaluated on its own points.
+The combined field of a multi-stage solve is `U + eps * v`: the frozen part `U` is evaluated
+once per stage (its derivative values are cached in the block as `base`), and only the new
+stage `v` is differentiated at every optimizer step. Derivatives are linear, so
+D(U + eps v) = D(U) + eps D(v) exactly: the same lowered residual functions serve both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping
+
+import jax
+import jax.numpy as jnp
+
+from pdec.lowering import Lowered
+from pdec.problem import Problem
+from pdec.sampling import latin_hypercube, location_points, periodic_pairs
+
+from pdec.derivatives import PointFn, evaluate_fields
+from pdec.lowering import LoweredResidual
+from pdec.problem import MultiIndex
+
+Array = jnp.ndarray
+Key = tuple[str, MultiIndex]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One residual term of the loss.
+
+    `evaluate(values, parameters) -> (M,)` combines derivative values into residuals; `points`
+    lists, per evaluation site, the points the derivatives are taken at (one site for most
+    blocks, two for periodicity: the two ends); `needs` the (field, multi-index) wanted at each
+    site; `base` the cached values of the frozen stages (zero before the first stage).
+    """
+
+    name: str
+    kind: str  # equation | condition | periodic | data
+    sites: tuple[Array, ...]
+    needs: tuple[Key, ...]
+    evaluate: Callable[[tuple[Mapping[Key, Array], ...], Mapping[str, Array]], Array]
+    base: tuple[Mapping[Key, Array], ...] | None = None
+
+    @property
+    def size(self) -> int:
+        return int(self.sites[0].shape[0])
+
+    def with_base(self, fields: Mapping[str, PointFn]) -> "Block":
+        """Cache the derivative values of `fields` (the frozen stages) at this block's points."""
+        return replace(self, base=tuple(evaluate_fields(fields, pts, self.needs) for pts in self.sites))
+
+    def residual(self, fields: Mapping[str, PointFn], scale: Mapping[str, float] | None,
+                 parameters: Mapping[str, Array]) -> Array:
+        """Residuals of `base + scale * D(fields)`; without a base, of `D(fields)` alone."""
+        values = []
+        for i, pts in enumerate(self.sites):
+            new = evaluate_fields(fields, pts, self.needs)
+            if self.base is not None:
+                s = scale or {}
+                new = {k: self.base[i][k] + s.get(k[0], 1.0) * v for k, v in new.items()}
+            values.append(new)
+        return self.evaluate(tuple(values), parameters)
+
+
+def residual_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
+    """An equation or a condition on its points."""
+    kind = "equation" if lowered.residual.kind == "equation" else "condition"
+    return Block(name, kind, (points,), lowered.needs,
+                 lambda values, params: lowered(points, values[0], params))
+
+
+def periodic_block(name: str, fields: tuple[str, ...], axis: int, order: int, dimension: int,
+                   low_end: Array, high_end: Array) -> Block:
+    """Each field and its derivatives along `axis` up to `order` agree at both ends."""
+    needs = tuple((f, tuple(k if i == axis else 0 for i in range(dimension))) for f in fields
+                  for k in range(order + 1))
+
+    def evaluate(values, params):
+        return jnp.concatenate([values[0][key] - values[1][key] for key in needs])
+
+    return Block(name, "periodic", (low_end, high_end), needs, evaluate)
+
+
+def data_block(name: str, fields: tuple[str, ...], points: Array, values: Array) -> Block:
+    """Observed values: u(x_i) - u_i for each observed field."""
+    zero = (0,) * points.shape[1]
+    needs = tuple((f, zero) for f in fields)
+    observed = jnp.asarray(values)
+
+    def evaluate(vals, params):
+        return jnp.concatenate([vals[0][key] - observed[:, j] for j, key in enumerate(needs)])
+
+    return Block(name, "data", (points,), needs, evaluate)
+
+
+def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> PointFn:
+    """The sum of frozen stage functions, each times its scale: a field of one point."""
+
+    def field(point: Array) -> Array:
+        return sum((s * f(point) for f, s in zip(stages, scales)), jnp.zeros(()))
+
+    return field
+
+
+
+def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: int,
+                   n_face: int) -> tuple[Block, ...]:
+    """Every residual block of an equation problem, on freshly sampled points."""
+    lo, hi, coords = problem.lower, problem.upper, problem.coordinate_names
+    keys = iter(jax.random.split(key, 2 + len(lowered.equations) + len(lowered.conditions) + len(problem.periodic)))
+    interior = latin_hypercube(next(keys), lo, hi, n_interior)
+    blocks = [residual_block(f"equation (line {r.residual.line})", r, interior) for r in lowered.equations]
+    for r in lowered.conditions:
+        pts = location_points(next(keys), lo, hi, r.residual.location, coords, n_face)
+        blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.describe()} (line {r.residual.line})", r, pts))
+    for p in problem.periodic:
+        a, b = periodic_pairs(next(keys), lo, hi, p.coordinate, coords, n_face)
+        blocks.append(periodic_block(f"periodic {p.coordinate} (line {p.line})", problem.field_names,
+                                     coords.index(p.coordinate), p.order, len(coords), a, b))
+    for o in problem.observations:
+        blocks.append(data_block(f"observe {', '.join(o.fields)} (line {o.line})", o.fields,
+                                 jnp.asarray(o.points), jnp.asarray(o.values)))
+    return tuple(blocks)
