@@ -1,0 +1,128 @@
+"""Quick tests of the multi-stage regression engine (small settings, well under 3 minutes)."""
+
+import math
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import pdec  # noqa: F401  (float64 on before jax arrays exist)
+import jax
+
+from pdec import network, spectrum
+from pdec.multistage import Schedule, StageSettings, format_stage
+from pdec.regression import FitSettings, chebyshev_nodes, solve_fit
+
+SMALL = FitSettings(
+    schedule=Schedule(
+        (
+            StageSettings(widths=(20, 20, 20), adam_steps=1000, iterations=4000),
+            StageSettings(widths=(20, 20, 20), sine_first=True, angle=True, adam_steps=1000, iterations=4000),
+        )
+    ),
+    base_points=(600, 900),
+    max_points=(1200, 1600),
+    n_test=2000,
+)
+
+
+def target_1d(x):
+    return jnp.sin(2 * x[:, 0] + 1) + 0.2 * jnp.exp(1.3 * x[:, 0])
+
+
+@pytest.fixture(scope="module")
+def fit_1d():
+    lines = []
+    sol = solve_fit([-1.0], [1.0], ["u"], [target_1d], tol=0.0, max_stages=2, settings=SMALL,
+                    callback=lambda r: lines.append(format_stage(r)))
+    return sol, lines
+
+
+def test_stage_two_cuts_error_100x(fit_1d):
+    sol, lines = fit_1d
+    r1, r2 = sol.report
+    assert len(sol.stages[0]) == 2 and r2.kept
+    assert r1.rel_l2 < 1e-4  # a working stage 1 fits to ~1e-6
+    assert r2.rel_l2 < r1.rel_l2 / 100.0, (r1.rel_l2, r2.rel_l2)
+    assert r2.kappa[0] > 2.0  # stage 2 is tuned to a higher frequency
+    assert len(lines) == 2 and "stage 2" in lines[1]
+
+
+def test_evaluation_is_sum_of_stages(fit_1d):
+    sol, _ = fit_1d
+    x = jnp.linspace(-1.0, 1.0, 101)[:, None]
+    z = 2.0 * (x + 1.0) / 2.0 - 1.0
+    manual = sum(
+        s.eps * network.apply(s.params, z, s.kappa, s.sine_first, s.angle)[:, 0] for s in sol.stages[0]
+    )
+    assert sol(x).shape == (101,)
+    np.testing.assert_allclose(np.asarray(sol(x)), np.asarray(manual), rtol=0, atol=1e-15)
+    # The stages matter: stage 2 alone is a correction of the size of stage 1's error.
+    s1 = sol.stages[0][0]
+    only1 = s1.eps * network.apply(s1.params, z, s1.kappa, s1.sine_first, s1.angle)[:, 0]
+    err1 = float(jnp.max(jnp.abs(only1 - target_1d(x))))
+    err2 = float(jnp.max(jnp.abs(sol(x) - target_1d(x))))
+    assert err2 < err1 / 50.0
+
+
+def test_eps_is_residue_rms(fit_1d):
+    sol, _ = fit_1d
+    s1, s2 = sol.stages[0]
+    # stage 1's eps is the RMS of the target on the Chebyshev grid
+    z = chebyshev_nodes(600)[:, None]
+    y = target_1d(z)
+    assert float(s1.eps) == pytest.approx(float(jnp.sqrt(jnp.mean(y * y))), rel=1e-12)
+    # stage 2's eps is about stage 1's RMS test error (same residue, other points)
+    assert 0.3 < float(s2.eps) / sol.report[0].rms_error < 3.0
+    assert spectrum.residue_size(np.array([3.0, -4.0])) == pytest.approx(math.sqrt(12.5))
+
+
+def test_kappa_1d_grid_and_scattered():
+    z = np.linspace(-1.0, 1.0, 801)
+    r = np.sin(2 * np.pi * 7 * z) + 0.01 * np.sin(2 * np.pi * 2 * z)
+    (f,) = spectrum.grid_frequencies(r)
+    assert f == pytest.approx(7.0, abs=0.3)
+    assert float(spectrum.kappa_from_frequencies((f,))[0]) == pytest.approx(2 * np.pi * 7, rel=0.05)
+    t = np.random.default_rng(0).uniform(-1, 1, (700, 1))
+    (fs,) = spectrum.scattered_frequencies(t, np.sin(2 * np.pi * 7 * t[:, 0]))
+    assert fs == pytest.approx(7.0, abs=0.1)
+
+
+def test_kappa_2d_per_axis():
+    z = np.linspace(-1.0, 1.0, 129)
+    zx, zy = np.meshgrid(z, z, indexing="ij")
+    r = np.sin(2 * np.pi * 7 * zx) * np.cos(2 * np.pi * 3 * zy + 0.3)
+    fx, fy = spectrum.grid_frequencies(r)
+    assert fx == pytest.approx(7.0, abs=0.3) and fy == pytest.approx(3.0, abs=0.3)
+    pts = np.random.default_rng(1).uniform(-1, 1, (3000, 2))
+    gx, gy = spectrum.scattered_frequencies(pts, np.sin(2 * np.pi * 7 * pts[:, 0]) * (1 - pts[:, 1] ** 2))
+    assert gx == pytest.approx(7.0, abs=0.2) and gy < 1.0
+    assert spectrum.points_per_axis(7.0, 10, 50, 1000) == 140
+
+
+def test_fit_from_data_arrays():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0.0, 3.0, (1000, 1))
+    y = np.cos(1.5 * x[:, 0]) * np.exp(-0.3 * x[:, 0])
+    sol = solve_fit([0.0], [3.0], ["v"], [(x, y)], tol=0.0, max_stages=2, settings=SMALL)
+    r1, r2 = sol.report
+    assert r1.points == 900  # 10% held out
+    assert r2.rel_l2 < r1.rel_l2 / 10.0 and r2.rel_l2 < 1e-7, (r1.rel_l2, r2.rel_l2)
+    xt = np.linspace(0.2, 2.8, 50)[:, None]
+    err = np.max(np.abs(np.asarray(sol(xt)) - np.cos(1.5 * xt[:, 0]) * np.exp(-0.3 * xt[:, 0])))
+    assert err < 1e-6
+
+
+def test_two_fields_shape():
+    s = SMALL.schedule.stages[0]
+    quick = FitSettings(schedule=Schedule((StageSettings(s.widths, adam_steps=200, iterations=200),)),
+                        base_points=(100, 400), n_test=500)
+    f = lambda x: x[:, 0] * x[:, 1]  # noqa: E731
+    g = lambda x: jnp.sin(x[:, 0]) + x[:, 1]  # noqa: E731
+    sol = solve_fit([0.0, 0.0], [1.0, 2.0], ["a", "b"], [f, g], tol=1e-3, max_stages=1, settings=quick)
+    pts = jax.random.uniform(jax.random.PRNGKey(3), (7, 2))
+    out = sol(pts)
+    assert out.shape == (7, 2)
+    assert [r.field for r in sol.report] == ["a", "b"]
+    assert sol.parameters == {}
+    np.testing.assert_allclose(np.asarray(out[:, 0]), np.asarray(f(pts)), atol=1e-2)
