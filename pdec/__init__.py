@@ -17,5 +17,7 @@ from pdec.api import compile, compile_text  # noqa: E402  (after float64 is on)
 from pdec.errors import PdecError  # noqa: E402
 from pdec.lowering import lower  # noqa: E402
 from pdec.problem import Problem  # noqa: E402
+from pdec.solution import Solution  # noqa: E402
+from pdec.solve import solve  # noqa: E402
 
-__all__ = ["compile", "compile_text", "lower", "PdecError", "Problem"]
+__all__ = ["compile", "compile_text", "lower", "solve", "PdecError", "Problem", "Solution"]

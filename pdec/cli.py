@@ -44,12 +44,12 @@ def _run(args: argparse.Namespace) -> int:
 
         print(lowered_source(problem))
         return 0
-    from pdec.solve import solve
+    from pdec.solve import DEFAULT_TOL, converged, solve, summary
 
     options = {k: v for k, v in (("max_stages", args.stages), ("tol", args.tol)) if v is not None}
     solution = solve(problem, seed=args.seed, verbose=not args.quiet, **options)
-    print(solution.summary())
-    return 0 if solution.converged else 1
+    print(summary(solution))
+    return 0 if converged(solution, options.get("tol", DEFAULT_TOL)) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
