@@ -19,5 +19,6 @@ from pdec.lowering import lower  # noqa: E402
 from pdec.problem import Problem  # noqa: E402
 from pdec.solution import Solution  # noqa: E402
 from pdec.solve import solve  # noqa: E402
+from pdec.store import load, save  # noqa: E402
 
-__all__ = ["compile", "compile_text", "lower", "solve", "PdecError", "Problem", "Solution"]
+__all__ = ["compile", "compile_text", "lower", "solve", "save", "load", "PdecError", "Problem", "Solution"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from pdec.errors import PdecError
 
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--stages", type=int, default=None, help="maximum number of stages")
     solve.add_argument("--tol", type=float, default=None, help="stop when the relative error estimate is below this")
     solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--out", default=None, help="run folder to save into (default: runs/<file name>)")
     solve.add_argument("--quiet", action="store_true", help="print only the final summary")
     return ap
 
@@ -49,6 +51,12 @@ def _run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("max_stages", args.stages), ("tol", args.tol)) if v is not None}
     solution = solve(problem, seed=args.seed, verbose=not args.quiet, **options)
     print(summary(solution))
+    from pdec.store import save
+
+    out = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
+    save(solution, out)
+    (out / Path(args.file).name).write_text(problem.source)
+    print(f"saved to {out}")
     return 0 if converged(solution, options.get("tol", DEFAULT_TOL)) else 1
 
 

@@ -1,0 +1,141 @@
+"""Save and load solutions: a folder with `solution.json` (what it is) and `solution.npz` (numbers).
+
+Format "pdec-solution", version 1:
+- `solution.json`: {"format", "version", "pdec_version", "fields", "lower", "upper", "parameters",
+  "stages": [[{"layers", "sine_first", "angle"}, ...] per field], "report": [stage records]}
+- `solution.npz`: float64 arrays `lower`, `upper`, and for field i, stage k, layer l:
+  `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`.
+Arrays are stored exactly, so a loaded solution gives the same values to the last bit. Each file
+is written to a temporary name and renamed, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+
+from pdec.errors import PdecError
+from pdec.multistage import StageRecord
+from pdec.solution import Solution, Stage
+
+FORMAT = "pdec-solution"
+VERSION = 1
+JSON_NAME, NPZ_NAME = "solution.json", "solution.npz"
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through `write(file object)` to a temporary file, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _finite_or_none(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def save(solution: Solution, directory: str | Path) -> Path:
+    """Save `solution` into `directory` (created if needed); returns the folder."""
+    from pdec import __version__
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {"lower": np.asarray(solution.lower), "upper": np.asarray(solution.upper)}
+    stages_meta = []
+    for i, stages in enumerate(solution.stages):
+        meta = []
+        for k, stage in enumerate(stages):
+            for l, (w, b) in enumerate(stage.params):
+                arrays[f"f{i}_s{k}_W{l}"] = np.asarray(w)
+                arrays[f"f{i}_s{k}_b{l}"] = np.asarray(b)
+            arrays[f"f{i}_s{k}_eps"] = np.asarray(stage.eps)
+            arrays[f"f{i}_s{k}_kappa"] = np.asarray(stage.kappa)
+            meta.append({"layers": len(stage.params), "sine_first": bool(stage.sine_first),
+                         "angle": bool(stage.angle)})
+        stages_meta.append(meta)
+    header = {
+        "format": FORMAT, "version": VERSION, "pdec_version": __version__,
+        "fields": list(solution.field_names),
+        "lower": [float(v) for v in np.asarray(solution.lower)],
+        "upper": [float(v) for v in np.asarray(solution.upper)],
+        "parameters": {k: float(v) for k, v in solution.parameters.items()},
+        "stages": stages_meta,
+        "report": [{k: _finite_or_none(v) for k, v in dataclasses.asdict(r).items()} for r in solution.report],
+    }
+    _atomic_write(folder / NPZ_NAME, lambda fh: np.savez(fh, **arrays))
+    _atomic_write(folder / JSON_NAME, lambda fh: fh.write(json.dumps(header, indent=1).encode()))
+    return folder
+
+
+def _damaged(path: Path, why: str) -> PdecError:
+    return PdecError(f"{why}", filename=str(path),
+                     hint="the solution files are damaged or incomplete; solve again to recreate them")
+
+
+def _record(entry: dict) -> StageRecord:
+    def number(v):
+        return float("nan") if v is None else float(v) if isinstance(v, str) else v
+
+    values = {k: number(v) if k in ("eps", "loss", "rms_error", "max_error", "rel_l2", "wall_time") else v
+              for k, v in entry.items()}
+    values["kappa"] = tuple(values.get("kappa", ()))
+    return StageRecord(**values)
+
+
+def load(directory: str | Path) -> Solution:
+    """Load a solution saved by `save`; a missing, damaged or too new file raises PdecError."""
+    folder = Path(directory)
+    jpath, npath = folder / JSON_NAME, folder / NPZ_NAME
+    if not jpath.is_file() or not npath.is_file():
+        raise PdecError(f"no saved solution in {folder} (looked for {JSON_NAME} and {NPZ_NAME})",
+                        filename=str(folder))
+    try:
+        header = json.loads(jpath.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _damaged(jpath, f"not valid JSON ({exc})") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise _damaged(jpath, "not a pdec solution file")
+    version = header.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise PdecError(f"this solution was saved in format version {version}, newer than this pdec "
+                        f"reads (version {VERSION})", filename=str(jpath),
+                        hint="upgrade pdec to load it")
+    try:
+        with np.load(npath, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        fields = tuple(header["fields"])
+        stages = []
+        for i, meta in enumerate(header["stages"]):
+            field_stages = []
+            for k, m in enumerate(meta):
+                params = tuple((jnp.asarray(arrays[f"f{i}_s{k}_W{l}"]), jnp.asarray(arrays[f"f{i}_s{k}_b{l}"]))
+                               for l in range(m["layers"]))
+                field_stages.append(Stage(params, jnp.asarray(arrays[f"f{i}_s{k}_eps"]),
+                                          jnp.asarray(arrays[f"f{i}_s{k}_kappa"]),
+                                          bool(m["sine_first"]), bool(m["angle"])))
+            stages.append(tuple(field_stages))
+        if len(stages) != len(fields):
+            raise KeyError("fields")
+        report = tuple(_record(r) for r in header.get("report", []))
+        return Solution(jnp.asarray(arrays["lower"]), jnp.asarray(arrays["upper"]), fields, tuple(stages),
+                        report, {k: float(v) for k, v in header.get("parameters", {}).items()})
+    except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise _damaged(npath, f"cannot read the saved solution ({type(exc).__name__}: {exc})") from None

@@ -1,0 +1,59 @@
+"""Saved solutions load back bit-identical; damaged or too new files give a clear error."""
+
+import json
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import pdec
+from pdec import network
+from pdec.multistage import StageRecord
+from pdec.solution import Solution, Stage
+from pdec.store import load, save
+
+
+def tiny_solution() -> Solution:
+    key = jax.random.PRNGKey(0)
+    stages = []
+    for i, f in enumerate(("u", "v")):
+        s1 = Stage(network.init_stage(jax.random.fold_in(key, i), 2, (8, 8)), jnp.asarray(1.0), jnp.ones(2))
+        s2 = Stage(network.init_stage(jax.random.fold_in(key, 10 + i), 2, (6,), kappa=3.0, sine_first=True),
+                   jnp.asarray(1.3e-6), jnp.asarray([3.0, 5.5]), True, True)
+        stages.append((s1, s2))
+    record = StageRecord("u", 1, 1.0, (1.0, 1.0), 100, 10, 1e-12, 1e-7, 2e-7, float("nan"), 0.5)
+    return Solution(jnp.asarray([-1.0, 0.0]), jnp.asarray([1.0, 2.0]), ("u", "v"), tuple(stages), (record,),
+                    {"k": 0.5})
+
+
+def test_round_trip_is_bit_identical(tmp_path):
+    sol = tiny_solution()
+    pts = jax.random.uniform(jax.random.PRNGKey(1), (500, 2), minval=jnp.array([-1.0, 0.0]), maxval=jnp.array([1.0, 2.0]))
+    save(sol, tmp_path / "run")
+    back = pdec.load(tmp_path / "run")
+    np.testing.assert_array_equal(np.asarray(back(pts)), np.asarray(sol(pts)))
+    assert back.field_names == ("u", "v") and back.parameters == {"k": 0.5}
+    assert back.report[0].points == 100 and np.isnan(back.report[0].rel_l2)
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["solution.json", "solution.npz"]
+
+
+def test_damaged_and_newer_files_are_refused(tmp_path):
+    save(tiny_solution(), tmp_path / "a")
+    npz = tmp_path / "a" / "solution.npz"
+    npz.write_bytes(npz.read_bytes()[:200])
+    with pytest.raises(pdec.PdecError, match="cannot read the saved solution"):
+        load(tmp_path / "a")
+
+    save(tiny_solution(), tmp_path / "b")
+    header = json.loads((tmp_path / "b" / "solution.json").read_text())
+    header["version"] = 99
+    (tmp_path / "b" / "solution.json").write_text(json.dumps(header))
+    with pytest.raises(pdec.PdecError, match="newer than this pdec reads"):
+        load(tmp_path / "b")
+
+    (tmp_path / "b" / "solution.json").write_text("{not json")
+    with pytest.raises(pdec.PdecError, match="not valid JSON"):
+        load(tmp_path / "b")
+    with pytest.raises(pdec.PdecError, match="no saved solution"):
+        load(tmp_path / "nothing")
