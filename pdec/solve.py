@@ -7,6 +7,7 @@ from typing import Callable
 from pdec.errors import PdecError
 from pdec.lowering import lower
 from pdec.multistage import StageRecord, format_stage
+from pdec.pinn import PinnRecord, format_record, solve_equations
 from pdec.problem import Problem
 from pdec.regression import solve_fit
 from pdec.solution import Solution
@@ -35,12 +36,22 @@ def solve(problem: Problem, *, tol: float = DEFAULT_TOL, max_stages: int = DEFAU
         fits = [targets[f.field] if f.expr is not None else (f.points, f.values) for f in problem.fits]
         return solve_fit(problem.lower, problem.upper, [f.field for f in problem.fits], fits,
                          tol=tol, max_stages=max_stages, seed=seed, callback=report)
-    raise PdecError("solving `equation` problems is not available in this version of pdec yet; "
-                    "`fit` problems are", filename=problem.filename)
+    lowered = lower(problem)
+
+    def report_stage(record: PinnRecord) -> None:
+        if verbose:
+            print(format_record(record), flush=True)
+        if callback is not None:
+            callback(record)
+
+    return solve_equations(problem, lowered, tol=tol, max_stages=max_stages, seed=seed, callback=report_stage)
 
 
 def converged(solution: Solution, tol: float = DEFAULT_TOL) -> bool:
     """Whether every field's last kept stage met `tol` on its held-out points."""
+    if solution.report and isinstance(solution.report[0], PinnRecord):
+        kept = [r for r in solution.report if r.kept]
+        return bool(kept) and kept[-1].rel_l2 <= tol
     for name in solution.field_names:
         kept = [r for r in solution.report if r.field == name and r.kept]
         if not kept or not kept[-1].rel_l2 <= tol:
@@ -50,6 +61,13 @@ def converged(solution: Solution, tol: float = DEFAULT_TOL) -> bool:
 
 def summary(solution: Solution) -> str:
     """One line per field: stages kept, final held-out errors, time."""
+    if solution.report and isinstance(solution.report[0], PinnRecord):
+        kept = [r for r in solution.report if r.kept]
+        last, total = kept[-1], sum(r.wall_time for r in solution.report)
+        params = "".join(f", {k} = {v:.15g}" for k, v in solution.parameters.items())
+        return (f"{', '.join(solution.field_names)}: {len(kept)} stage(s), relative L2 error {last.rel_l2:.2e}, "
+                f"max error {last.max_error:.2e}, equation residual RMS {last.equation_rms:.2e}{params}, "
+                f"{total:.1f} s; {solution.report[-1].stop_reason}")
     lines = []
     for name in solution.field_names:
         records = [r for r in solution.report if r.field == name]

@@ -25,6 +25,7 @@ import numpy as np
 
 from pdec.errors import PdecError
 from pdec.multistage import StageRecord
+from pdec.pinn import PinnRecord
 from pdec.solution import Solution, Stage
 
 FORMAT = "pdec-solution"
@@ -78,7 +79,8 @@ def save(solution: Solution, directory: str | Path) -> Path:
         "upper": [float(v) for v in np.asarray(solution.upper)],
         "parameters": {k: float(v) for k, v in solution.parameters.items()},
         "stages": stages_meta,
-        "report": [{k: _finite_or_none(v) for k, v in dataclasses.asdict(r).items()} for r in solution.report],
+        "report": [{"type": type(r).__name__, **{k: _finite_or_none(v) for k, v in dataclasses.asdict(r).items()}}
+                   for r in solution.report],
     }
     _atomic_write(folder / NPZ_NAME, lambda fh: np.savez(fh, **arrays))
     _atomic_write(folder / JSON_NAME, lambda fh: fh.write(json.dumps(header, indent=1).encode()))
@@ -90,14 +92,21 @@ def _damaged(path: Path, why: str) -> PdecError:
                      hint="the solution files are damaged or incomplete; solve again to recreate them")
 
 
-def _record(entry: dict) -> StageRecord:
-    def number(v):
-        return float("nan") if v is None else float(v) if isinstance(v, str) else v
+RECORDS = {"StageRecord": StageRecord, "PinnRecord": PinnRecord}
 
-    values = {k: number(v) if k in ("eps", "loss", "rms_error", "max_error", "rel_l2", "wall_time") else v
-              for k, v in entry.items()}
+
+def _record(entry: dict) -> StageRecord | PinnRecord:
+    """A stage record back from JSON: NaN and infinities were stored as null and strings."""
+    entry = dict(entry)
+    cls = RECORDS[entry.pop("type", "StageRecord")]
+    types = {f.name: f.type for f in dataclasses.fields(cls)}
+    values = {}
+    for k, v in entry.items():
+        if types.get(k) == "float":
+            v = float("nan") if v is None else float(v)
+        values[k] = v
     values["kappa"] = tuple(values.get("kappa", ()))
-    return StageRecord(**values)
+    return cls(**values)
 
 
 def load(directory: str | Path) -> Solution:

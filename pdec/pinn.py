@@ -1,0 +1,255 @@
+"""Multi-stage PINN: train stage networks inside the full residual of the combined solution.
+
+Stage n adds, for every field f, a new network v_f scaled by eps_n:
+
+    u_f = U_f + eps_n * v_f,      U_f = the frozen earlier stages
+
+and trains all v_f (and corrections of the unknown parameters) on the residual vector made of
+every equation, condition, periodicity and data block (`pdec.blocks`), each block divided by
+its size at the start of the stage. The frozen stages' derivative values are computed once per
+stage and cached in the blocks. gamma weighs the equation blocks against the others (see
+`pdec.gamma`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from pdec import network, spectrum
+from pdec.blocks import Block, problem_blocks
+from pdec.derivatives import PointFn, evaluate_fields
+from pdec.gamma import choose_gamma
+from pdec.lowering import Lowered
+from pdec.multistage import StageRecord, StageSettings, StageSetup, train
+from pdec.problem import Problem
+from pdec.sampling import uniform_grid
+from pdec.solution import Solution, Stage, normalize
+
+Array = jnp.ndarray
+
+
+@dataclass(frozen=True)
+class PinnSettings:
+    """Defaults of the PINN solve: per-stage networks and optimizers, points, gamma."""
+
+    schedule: tuple[StageSettings, ...] = (
+        StageSettings(widths=(20, 20, 20), adam_steps=2000, iterations=10000),
+        StageSettings(widths=(20, 20, 20), sine_first=True, adam_steps=2000, iterations=10000),
+        StageSettings(widths=(30, 30, 30), sine_first=True, adam_steps=2000, iterations=10000),
+    )
+    interior_points: tuple[int, ...] = (400, 2000, 4000)  # stage 1, for d = 1, 2, 3
+    face_points: tuple[int, ...] = (1, 100, 400)
+    growth: float = 2.0  # more collocation points each stage
+    gamma: float | None = None  # None: automatic per stage
+    gamma_trial_steps: int = 300
+    n_test: int = 10000
+    analysis_points: tuple[int, ...] = (4096, 128, 24)
+
+    def stage(self, k: int) -> StageSettings:
+        return self.schedule[min(k, len(self.schedule)) - 1]
+
+
+@dataclass(frozen=True)
+class PinnRecord:
+    """What one PINN stage did, for all fields together."""
+
+    stage: int
+    eps: float
+    kappa: tuple[float, ...]
+    gamma: float
+    points: int
+    iterations: int
+    loss: float
+    equation_rms: float
+    condition_max: float
+    rel_l2: float
+    max_error: float
+    parameters: Mapping[str, float]
+    wall_time: float
+    kept: bool = True
+    stop_reason: str = ""
+
+
+def stage_field(stage: Stage, lower: Array, upper: Array) -> PointFn:
+    """One stage as a field of one physical point: eps * net(normalize(point))."""
+    return lambda pt: stage(normalize(pt[None, :], lower, upper))[0]
+
+
+def frozen_fields(stages: tuple[tuple[Stage, ...], ...], names: tuple[str, ...], lower, upper) -> dict[str, PointFn]:
+    """The sum of each field's stages (zero before the first stage)."""
+    def field_of(field_stages):
+        fns = [stage_field(s, lower, upper) for s in field_stages]
+        return lambda pt: sum((f(pt) for f in fns), jnp.zeros((), dtype=jnp.float64))
+
+    return {n: field_of(s) for n, s in zip(names, stages)}
+
+
+def _scaled_blocks(blocks: tuple[Block, ...], params: Mapping[str, Array]) -> list[float]:
+    """Each block's RMS at the start of the stage (new stage = 0): the unit its loss is measured in."""
+    sizes = []
+    for b in blocks:
+        values = tuple(b.base)
+        r = b.evaluate(values, params)
+        sizes.append(float(jnp.sqrt(jnp.mean(r * r))))
+    top = max(sizes) if sizes else 1.0
+    return [max(s, 1e-10 * top, 1e-300) for s in sizes]
+
+
+def _residual_fn(blocks, sizes, names, lower, upper, eps, kappa, s: StageSettings, base_params, weights):
+    """theta = (networks per field, parameter corrections) -> the stage's residual vector."""
+    def fields_of(nets):
+        def one(p):
+            return lambda pt: network.apply(p, normalize(pt[None, :], lower, upper), kappa, s.sine_first, False)[0, 0]
+        return {n: one(nets[n]) for n in names}
+
+    scale = {n: eps for n in names}
+
+    def residual(theta):
+        nets, dp = theta
+        params = {k: base_params[k] + dp[k] for k in base_params}
+        fields = fields_of(nets)
+        parts = [w * b.residual(fields, scale, params) / (size * math.sqrt(b.size))
+                 for b, size, w in zip(blocks, sizes, weights)]
+        return jnp.concatenate(parts)
+
+    return residual
+
+
+def _errors(problem: Problem, lowered: Lowered, fields: Mapping[str, PointFn], test: Array,
+            exact_values: Mapping[str, Array]) -> tuple[float, float]:
+    """Relative L2 (all fields together) and max abs error on the test points; NaN without exact."""
+    if not exact_values:
+        return math.nan, math.nan
+    num = den = 0.0
+    worst = 0.0
+    for name, want in exact_values.items():
+        got = jax.vmap(fields[name])(test)
+        e = np.asarray(got - want)
+        num += float(np.sum(e * e))
+        den += float(np.sum(np.asarray(want) ** 2))
+        worst = max(worst, float(np.max(np.abs(e))))
+    return math.sqrt(num / den) if den > 0 else math.sqrt(num), worst
+
+
+def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, float]:
+    """Equation residual RMS and condition (and data) residual max for the given fields."""
+    eq, cond = [], []
+    for b in blocks:
+        r = np.asarray(b.residual(fields, None, params))
+        (eq if b.kind == "equation" else cond).append(r)
+    eq_rms = float(np.sqrt(np.mean(np.concatenate(eq) ** 2))) if eq else math.nan
+    cond_max = float(np.max(np.abs(np.concatenate(cond)))) if cond else math.nan
+    return eq_rms, cond_max
+
+
+def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSettings, k: int):
+    """eps and kappa for stage k from the equation residual of the earlier stages.
+
+    kappa per axis: 2 pi times the residual's dominant frequency (cycles per unit of the
+    normalized coordinate), from an FFT on a uniform grid. eps: the residual's RMS divided by
+    (2 pi f_phys)^m, f_phys in cycles per physical unit and m the equations' order: the
+    correction is m derivatives smoother than the residual it removes.
+    """
+    d = problem.dimension
+    if k == 1:
+        return 1.0, jnp.ones(d)
+    n = cfg.analysis_points[min(d, len(cfg.analysis_points)) - 1]
+    grid = uniform_grid(problem.lower, problem.upper, n)
+    residuals = []
+    for r in lowered.equations:
+        values = evaluate_fields(fields, grid, r.needs)
+        residuals.append(np.asarray(r(grid, values, params)).reshape((n,) * d))
+    freqs = [max(fs) for fs in zip(*(spectrum.grid_frequencies(r) for r in residuals))]
+    kappa = spectrum.kappa_from_frequencies(freqs)
+    order = max(eq.max_order for eq in problem.equations) or 1
+    span = problem.upper - problem.lower
+    f_phys = max(2.0 * f / w for f, w in zip(freqs, span))
+    rms = math.sqrt(np.mean([np.mean(r ** 2) for r in residuals]))
+    eps = rms / max(2.0 * math.pi * f_phys, 1.0) ** order
+    return eps, kappa
+
+
+def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,
+                    settings: PinnSettings | None = None,
+                    callback: Callable[[PinnRecord], None] | None = None) -> Solution:
+    """Solve an equation problem stage by stage; returns a Solution with inferred parameters."""
+    cfg = settings or PinnSettings()
+    names, d = problem.field_names, problem.dimension
+    lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
+    key = jax.random.PRNGKey(seed)
+    test = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, 10**6), (cfg.n_test, d), jnp.float64)
+    exact_values = {n: lowered.exact[n](test) for n in names if n in lowered.exact}
+    params = {p.name: jnp.float64(p.guess) for p in problem.parameters}
+    stages: tuple[tuple[Stage, ...], ...] = tuple(() for _ in names)
+    records: list[PinnRecord] = []
+    previous = math.inf
+    for k in range(1, max_stages + 1):
+        t0 = time.perf_counter()
+        s = cfg.stage(k)
+        frozen = frozen_fields(stages, names, lo, hi)
+        eps, kappa = _next_scales(problem, lowered, frozen, params, cfg, k)
+        grow = cfg.growth ** (k - 1)
+        n_int = int(cfg.interior_points[min(d, 3) - 1] * grow)
+        n_face = int(cfg.face_points[min(d, 3) - 1] * grow)
+        blocks = tuple(b.with_base(frozen) for b in problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face))
+        sizes = _scaled_blocks(blocks, params)
+        nets = {n: network.init_stage(jax.random.fold_in(key, 100 * k + i), d, s.widths, 1, kappa, s.sine_first)
+                for i, n in enumerate(names)}
+        theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
+
+        def make(gamma: float):
+            weights = [math.sqrt(gamma if b.kind == "equation" else 1.0 - gamma) for b in blocks]
+            return _residual_fn(blocks, sizes, names, lo, hi, eps, kappa, s, params, weights)
+
+        gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(make, theta, blocks, cfg.gamma_trial_steps)
+        setup = StageSetup(eps, kappa, n_int, make(gamma))
+        theta, loss, iters = train(setup, theta, s)
+        nets, dp = theta
+        new_params = {p: params[p] + dp[p] for p in params}
+        new_stages = tuple(st + (Stage(nets[n], jnp.asarray(eps), kappa, s.sine_first, False),)
+                           for n, st in zip(names, stages))
+        fields = frozen_fields(new_stages, names, lo, hi)
+        rel, worst = _errors(problem, lowered, fields, test, exact_values)
+        eq_rms, cond_max = _block_stats(tuple(replace(b, base=None) for b in blocks), fields, new_params)
+        measure = rel if exact_values else eq_rms
+        kept = not (measure >= previous) and np.isfinite(loss)
+        reason = ""
+        if not kept:
+            reason = f"no gain ({measure:.2e} >= {previous:.2e}), stage discarded"
+        elif exact_values and rel <= tol:
+            reason = f"tolerance {tol:.0e} met"
+        elif k == max_stages:
+            reason = f"max stages ({max_stages})"
+        record = PinnRecord(k, float(eps), tuple(float(v) for v in kappa), float(gamma), n_int, iters, float(loss),
+                            eq_rms, cond_max, rel, worst, {p: float(v) for p, v in new_params.items()},
+                            time.perf_counter() - t0, kept, reason)
+        records.append(record)
+        if callback is not None:
+            callback(record)
+        if kept:
+            stages, params, previous = new_stages, new_params, measure
+        if reason:
+            break
+    return Solution(lo, hi, names, stages, tuple(records), {p: float(v) for p, v in params.items()})
+
+
+def format_record(r: PinnRecord) -> str:
+    """One line per PINN stage."""
+    kappa = ",".join(f"{v:.3g}" for v in r.kappa)
+    params = "".join(f"  {k} {v:.12g}" for k, v in r.parameters.items())
+    line = (f"stage {r.stage}: eps {r.eps:.2e}  kappa [{kappa}]  gamma {r.gamma:.3f}  points {r.points:5d}  "
+            f"iters {r.iterations:6d}  loss {r.loss:.2e}  eq rms {r.equation_rms:.2e}  "
+            f"cond max {r.condition_max:.2e}  rel L2 {r.rel_l2:.2e}  max {r.max_error:.2e}{params}  "
+            f"{r.wall_time:6.1f} s")
+    if not r.kept:
+        line += "  (discarded)"
+    if r.stop_reason:
+        line += f"  [stop: {r.stop_reason}]"
+    return line
