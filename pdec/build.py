@@ -38,6 +38,18 @@ def build(text: str, filename: str = "<text>", base_dir: Path | None = None) -> 
         raise err.located(text if text.endswith("\n") else text + "\n", filename) from None
 
 
+MAX_EXPONENT = 1000
+
+
+def _number(token: lark.Token) -> sp.Rational:
+    """A literal as an exact rational (0.338 stays 338/1000), refused outside float64's range."""
+    text = str(token)
+    mantissa, _, exp = text.lower().partition("e")
+    if exp and abs(int(exp)) > 400:
+        raise PdecError(f"the number {text} is out of float64's range", _span(token))
+    return sp.Rational(text)
+
+
 def _span(node: lark.Tree | lark.Token) -> Span:
     if isinstance(node, lark.Token):
         return Span(node.line or 1, node.column or 1)
@@ -140,10 +152,10 @@ class _Builder:
         rec = lambda n: self.expr(n, numeric_only=numeric_only, allow_fields=allow_fields,
                                   allow_parameters=allow_parameters)
         if isinstance(node, lark.Token):
-            return sp.Rational(str(node))
+            return _number(node)
         kind = node.data
         if kind == "number":
-            return sp.Rational(str(node.children[0]))
+            return _number(node.children[0])
         if kind == "add":
             return rec(node.children[0]) + rec(node.children[1])
         if kind == "sub":
@@ -155,7 +167,11 @@ class _Builder:
         if kind == "neg":
             return -rec(node.children[0])
         if kind == "pow":
-            return rec(node.children[0]) ** rec(node.children[1])
+            base, exponent = rec(node.children[0]), rec(node.children[1])
+            if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+                raise PdecError(f"the exponent {exponent} is too large", _span(node.children[1]),
+                                hint=f"exponents up to {MAX_EXPONENT} are accepted")
+            return base ** exponent
         if kind == "name":
             return self.name(node.children[0], numeric_only, allow_fields, allow_parameters)
         if kind == "call":

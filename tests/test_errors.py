@@ -95,3 +95,8 @@ def test_missing_file_is_a_pdec_error(tmp_path):
 def test_hint_for_statements():
     err = error_of("domian x in [0, 1]\n")
     assert "each statement starts with one of" in err.hint
+
+
+def test_huge_numbers_are_refused_quickly():
+    assert "out of float64's range" in error_of(HEAD + "equation u_xx = 1e999999999\n").message
+    assert "too large" in error_of(HEAD + "equation u_xx = 9^9^9\n").message
