@@ -91,18 +91,32 @@ def frozen_fields(stages: tuple[tuple[Stage, ...], ...], names: tuple[str, ...],
     return {n: field_of(s) for n, s in zip(names, stages)}
 
 
-def _scaled_blocks(blocks: tuple[Block, ...], params: Mapping[str, Array]) -> list[float]:
-    """Each block's RMS at the start of the stage (new stage = 0): the unit its loss is measured in."""
-    sizes = []
-    for b in blocks:
-        values = tuple(b.base)
-        r = b.evaluate(values, params)
-        sizes.append(float(jnp.sqrt(jnp.mean(r * r))))
-    top = max(sizes) if sizes else 1.0
-    return [max(s, 1e-10 * top, 1e-300) for s in sizes]
+def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], gamma: float) -> list[float]:
+    """Per-block factors m_b so that sum_b |m_b r_b|^2 = gamma L_eq + (1 - gamma) L_rest, where
+
+        L_group = mean over the group's blocks of (mean square of r_b) / S_group^2
+
+    and S_group^2 is that mean at the start of the stage (new stage = 0), so each group's loss
+    starts at 1. Each block counts by its mean, whatever its number of points (one point at each
+    end of a 1D interval weighs as much as the whole interior). A group that starts at zero
+    (homogeneous conditions at stage 1) is measured in the other group's unit.
+    """
+    start = [float(jnp.mean(b.evaluate(tuple(b.base), params) ** 2)) if b.base is not None else 1.0 for b in blocks]
+    groups = {"equation": [i for i, b in enumerate(blocks) if b.kind == "equation"],
+              "rest": [i for i, b in enumerate(blocks) if b.kind != "equation"]}
+    unit = {g: (sum(start[i] for i in idx) / len(idx) if idx else 0.0) for g, idx in groups.items()}
+    fallback = max(unit.values()) or 1.0
+    unit = {g: u if u > 1e-300 else fallback for g, u in unit.items()}
+    weight = {"equation": gamma, "rest": 1.0 - gamma}
+    out = [0.0] * len(blocks)
+    for g, idx in groups.items():
+        for i in idx:
+            rows = int(blocks[i].evaluate(tuple(blocks[i].base), params).shape[0]) if blocks[i].base is not None else blocks[i].size
+            out[i] = math.sqrt(weight[g] / (len(idx) * unit[g] * rows))
+    return out
 
 
-def _residual_fn(blocks, sizes, names, lower, upper, eps, kappa, s: StageSettings, base_params, weights):
+def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageSettings, base_params):
     """theta = (networks per field, parameter corrections) -> the stage's residual vector."""
     def fields_of(nets):
         def one(p):
@@ -115,8 +129,7 @@ def _residual_fn(blocks, sizes, names, lower, upper, eps, kappa, s: StageSetting
         nets, dp = theta
         params = {k: base_params[k] + dp[k] for k in base_params}
         fields = fields_of(nets)
-        parts = [w * b.residual(fields, scale, params) / (size * math.sqrt(b.size))
-                 for b, size, w in zip(blocks, sizes, weights)]
+        parts = [m * b.residual(fields, scale, params) for b, m in zip(blocks, multipliers)]
         return jnp.concatenate(parts)
 
     return residual
@@ -199,14 +212,12 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         n_int = int(cfg.interior_points[min(d, 3) - 1] * grow)
         n_face = int(cfg.face_points[min(d, 3) - 1] * grow)
         blocks = tuple(b.with_base(frozen) for b in problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face))
-        sizes = _scaled_blocks(blocks, params)
         nets = {n: network.init_stage(jax.random.fold_in(key, 100 * k + i), d, s.widths, 1, kappa, s.sine_first)
                 for i, n in enumerate(names)}
         theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
 
         def make(gamma: float):
-            weights = [math.sqrt(gamma if b.kind == "equation" else 1.0 - gamma) for b in blocks]
-            return _residual_fn(blocks, sizes, names, lo, hi, eps, kappa, s, params, weights)
+            return _residual_fn(blocks, block_multipliers(blocks, params, gamma), names, lo, hi, eps, kappa, s, params)
 
         gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(make, theta, blocks, cfg.gamma_trial_steps)
         setup = StageSetup(eps, kappa, n_int, make(gamma))
