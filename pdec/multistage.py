@@ -102,8 +102,17 @@ class Schedule:
         return self.stages[min(k, len(self.stages)) - 1]
 
 
+LM_MAX_JACOBIAN = 2e7  # entries of J (160 MB in float64); above it LM falls back to L-BFGS
+LBFGS_FALLBACK_ITERATIONS = 20000
+
+
 def train(setup: StageSetup, params: network.Params, settings: StageSettings):
-    """Adam warm start, then L-BFGS or Levenberg-Marquardt, on the stage's residual vector."""
+    """Adam warm start, then L-BFGS or Levenberg-Marquardt, on the stage's residual vector.
+
+    LM stores the dense Jacobian (points x weights); when that exceeds ``LM_MAX_JACOBIAN``
+    entries (e.g. a large data set) the stage uses L-BFGS instead."""
+    if settings.optimizer == "lm" and setup.points * network.count_parameters(params) > LM_MAX_JACOBIAN:
+        settings = replace(settings, optimizer="lbfgs", iterations=LBFGS_FALLBACK_ITERATIONS)
     iters = 0
     if settings.adam_steps > 0:
         params, _ = optimize.adam(setup.residual, params, settings.adam_steps, settings.adam_lr)

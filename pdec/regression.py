@@ -26,10 +26,13 @@ Target = Callable[[jax.Array], jax.Array] | tuple[np.ndarray, np.ndarray]
 
 DEFAULT_SCHEDULE = Schedule(
     (
-        StageSettings(widths=(20, 20, 20), adam_steps=3000, iterations=20000),
-        StageSettings(widths=(20, 20, 20), sine_first=True, angle=True, adam_steps=3000, iterations=20000),
-        StageSettings(widths=(30, 30, 30), sine_first=True, angle=True, adam_steps=3000, iterations=20000),
-        StageSettings(widths=(40, 40, 40), sine_first=True, angle=True, adam_steps=3000, iterations=20000),
+        # Stage 1: tanh. Every stage: Adam warm start, then Levenberg-Marquardt, which gains
+        # ~1e5-1e6 a sine stage where L-BFGS gains ~1e3 (bench/optimizers.py, bench/RESULTS.md).
+        # Width 20 keeps the dense J^T J cheap (961 weights in 1D).
+        StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=400),
+        # Stages 2, 3, ...: sine first layer over the Chebyshev angle t.
+        StageSettings(widths=(20, 20, 20), sine_first=True, angle=True, adam_steps=3000,
+                      optimizer="lm", iterations=400),
     )
 )
 

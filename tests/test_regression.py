@@ -16,8 +16,9 @@ from pdec.regression import FitSettings, chebyshev_nodes, solve_fit
 SMALL = FitSettings(
     schedule=Schedule(
         (
-            StageSettings(widths=(20, 20, 20), adam_steps=1000, iterations=4000),
-            StageSettings(widths=(20, 20, 20), sine_first=True, angle=True, adam_steps=1000, iterations=4000),
+            StageSettings(widths=(20, 20, 20), adam_steps=1000, iterations=4000),  # L-BFGS
+            StageSettings(widths=(20, 20, 20), sine_first=True, angle=True, adam_steps=500,
+                          optimizer="lm", iterations=60),  # the default optimizer, fewer steps
         )
     ),
     base_points=(600, 900),

@@ -1,0 +1,103 @@
+"""Multi-stage regression with the default settings of ``solve_fit``, against one network.
+
+    python bench/regression.py [--problem a|b|c ...] [--seed 0] [--no-baseline]
+
+Problems:
+  (a) u = sin(2x+1) + 0.2 exp(1.3x) on [-1, 1]         target rel L2 <= 1e-15 in <= 3 min
+  (b) u = log(x+2) cos(2x + x^3) on [-1, 1]            target rel L2 <= 1e-14
+  (c) u = (sin(2x+1) - 0.5x)(1 - y^2) on [-1, 1]^2     target rel L2 <= 1e-12 in <= 15 min
+
+Per problem: error per stage (relative L2 and max abs on 10,000 uniformly random held-out
+points), time per stage, and a single-stage baseline: the stage-1 network of the same code
+(Adam, then L-BFGS continued in chunks) given the same total wall time as the multi-stage solve.
+"""
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+import pdec  # noqa: E402,F401  (float64 first)
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+
+from pdec import network, optimize  # noqa: E402
+from pdec.multistage import format_stage  # noqa: E402
+from pdec.regression import ClosedFormTask, FitSettings, solve_fit  # noqa: E402
+from pdec.solution import Stage  # noqa: E402
+
+PROBLEMS = {
+    "a": ("sin(2x+1) + 0.2 exp(1.3x)", [-1.0], [1.0], 1e-15,
+          lambda x: jnp.sin(2 * x[:, 0] + 1) + 0.2 * jnp.exp(1.3 * x[:, 0])),
+    "b": ("log(x+2) cos(2x + x^3)", [-1.0], [1.0], 1e-14,
+          lambda x: jnp.log(x[:, 0] + 2) * jnp.cos(2 * x[:, 0] + x[:, 0] ** 3)),
+    "c": ("(sin(2x+1) - 0.5x)(1 - y^2)", [-1.0, -1.0], [1.0, 1.0], 1e-12,
+          lambda x: (jnp.sin(2 * x[:, 0] + 1) - 0.5 * x[:, 0]) * (1 - x[:, 1] ** 2)),
+}
+
+
+def single_stage(target, lower, upper, seconds: float, seed: int):
+    """One stage-1 network trained for ``seconds``: Adam, then L-BFGS chunks of 5000 iterations
+    until the time is spent (the last chunk may overrun). Returns (errors, iterations, wall)."""
+    cfg = FitSettings()
+    s1 = cfg.schedule(1)
+    key = jax.random.fold_in(jax.random.PRNGKey(seed), 0)
+    lo, hi = jnp.asarray(lower), jnp.asarray(upper)
+    task = ClosedFormTask(target, lo, hi, cfg, key)
+    t0 = time.perf_counter()
+    setup = task.setup((), s1)
+    params = network.init_stage(jax.random.fold_in(key, 1), task.in_dim, s1.widths, 1)
+    params, _ = optimize.adam(setup.residual, params, s1.adam_steps, s1.adam_lr)
+    iters = s1.adam_steps
+    while time.perf_counter() - t0 < seconds:
+        params, res = optimize.lbfgs(setup.residual, params, 5000)
+        iters += res.iterations
+    stage = Stage(params, jnp.asarray(setup.eps), setup.kappa)
+    return task.errors((stage,)), iters, time.perf_counter() - t0
+
+
+def run(name: str, seed: int, baseline: bool) -> None:
+    label, lower, upper, target_tol, f = PROBLEMS[name]
+    print(f"\n## Problem ({name}): u = {label} on {lower}..{upper}, target rel L2 <= {target_tol:.0e}")
+    t0 = time.perf_counter()
+    sol = solve_fit(lower, upper, ["u"], [f], seed=seed,
+                    callback=lambda r: print("  " + format_stage(r), flush=True))
+    total = time.perf_counter() - t0
+    kept = [r for r in sol.report if r.kept]
+    final = kept[-1]
+    print()
+    print("| stage | eps | kappa | points | iterations | rel L2 | max abs | stage s | cumulative s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    cum = 0.0
+    for r in sol.report:
+        cum += r.wall_time
+        mark = "" if r.kept else " (discarded)"
+        print(f"| {r.stage}{mark} | {r.eps:.2e} | {', '.join(f'{k:.3g}' for k in r.kappa)} | {r.points} | "
+              f"{r.iterations} | {r.rel_l2:.2e} | {r.max_error:.2e} | {r.wall_time:.1f} | {cum:.1f} |")
+    print(f"\nstop: {sol.report[-1].stop_reason}; total wall {total:.1f} s (incl. setup); "
+          f"final rel L2 {final.rel_l2:.2e}, max abs {final.max_error:.2e}; "
+          f"target {target_tol:.0e}: {'MET' if final.rel_l2 <= target_tol else 'NOT met'}")
+    if baseline:
+        errs, iters, wall = single_stage(f, lower, upper, total, seed)
+        print(f"single stage, same code and wall time ({wall:.1f} s, {iters} iterations): rel L2 "
+              f"{errs.rel_l2:.2e}, max abs {errs.max:.2e}; ratio single/multi: rel L2 "
+              f"{errs.rel_l2 / final.rel_l2:.1e}x, max {errs.max / final.max_error:.1e}x")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--problem", nargs="+", default=["a", "b", "c"], choices=sorted(PROBLEMS))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+    print(f"# regression bench, {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, "
+          f"{platform.machine()}, jax {jax.__version__}, {jax.device_count()} CPU device(s)")
+    for name in args.problem:
+        run(name, args.seed, not args.no_baseline)
+
+
+if __name__ == "__main__":
+    main()
