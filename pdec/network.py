@@ -78,6 +78,6 @@ def apply(
     return h @ w + b
 
 
-def count_parameters(params: Params) -> int:
-    """Number of trainable scalars."""
-    return sum(int(w.size + b.size) for w, b in params)
+def count_parameters(params) -> int:
+    """Number of trainable scalars in any pytree of arrays (one stage, or several with extras)."""
+    return sum(int(jnp.size(leaf)) for leaf in jax.tree.leaves(params))
