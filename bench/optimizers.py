@@ -8,6 +8,7 @@ median final error and total time over the seeds.
 """
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -15,6 +16,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+# LM's Cholesky runs in LAPACK (OpenBLAS): on a shared 2-core machine its spinning threads made
+# a 981x981 factorization take 0.15-2.6 s instead of 0.01 s. One thread is as fast when alone.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pdec  # noqa: F401  (float64 first)
 import jax.numpy as jnp

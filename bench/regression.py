@@ -13,12 +13,16 @@ points), time per stage, and a single-stage baseline: the stage-1 network of the
 """
 
 import argparse
+import os
 import platform
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+# LM's Cholesky runs in LAPACK (OpenBLAS): on a shared 2-core machine its spinning threads made
+# a 981x981 factorization take 0.15-2.6 s instead of 0.01 s. One thread is as fast when alone.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pdec  # noqa: E402,F401  (float64 first)
 import jax  # noqa: E402
