@@ -1,10 +1,14 @@
-"""Residual blocks: the lowered residuals of a problem on their sample points, as one vector.
+"""Residual blocks: the lowered residuals of a problem on their sample points.
 
 A block is one equation, condition, periodicity or observation, evaluated on its own points.
 The combined field of a multi-stage solve is `U + eps * v`: the frozen part `U` is evaluated
 once per stage (its derivative values are cached in the block as `base`), and only the new
 stage `v` is differentiated at every optimizer step. Derivatives are linear, so
 D(U + eps v) = D(U) + eps D(v) exactly: the same lowered residual functions serve both.
+
+Every block is pointwise: row i of its residual depends only on row i of its sites, cache and
+data. So a block can be evaluated on all rows at once (`residual`) or on one row (`row`), which
+gives cheap per-row Jacobians (`jax.vmap` of `jax.grad`) for least-squares optimizers.
 """
 
 from __future__ import annotations
@@ -15,34 +19,35 @@ from typing import Callable, Mapping
 import jax
 import jax.numpy as jnp
 
-from pdec.lowering import Lowered
-from pdec.problem import Problem
+from pdec.derivatives import PointFn, derivative, evaluate_fields
+from pdec.lowering import Lowered, LoweredResidual
+from pdec.problem import MultiIndex, Problem
 from pdec.sampling import latin_hypercube, location_points, periodic_pairs
-
-from pdec.derivatives import PointFn, evaluate_fields
-from pdec.lowering import LoweredResidual
-from pdec.problem import MultiIndex
 
 Array = jnp.ndarray
 Key = tuple[str, MultiIndex]
+Values = tuple[Mapping[Key, Array], ...]
+# combine(sites, values, data, parameters) -> (M, k): k residuals per row, from values at each site
+Combine = Callable[[tuple[Array, ...], Values, Array, Mapping[str, Array]], Array]
 
 
 @dataclass(frozen=True)
 class Block:
     """One residual term of the loss.
 
-    `evaluate(values, parameters) -> (M,)` combines derivative values into residuals; `points`
-    lists, per evaluation site, the points the derivatives are taken at (one site for most
-    blocks, two for periodicity: the two ends); `needs` the (field, multi-index) wanted at each
-    site; `base` the cached values of the frozen stages (zero before the first stage).
+    `sites`: per evaluation site, the points (M, d) the derivatives are taken at (one site for
+    most blocks, two for periodicity: the two ends); `needs`: the (field, multi-index) wanted
+    at each site; `data`: per-row numbers the residual compares with (observations), (M, k) or
+    (M, 0); `combine`: the pointwise residual; `base`: the cached values of the frozen stages.
     """
 
     name: str
     kind: str  # equation | condition | periodic | data
     sites: tuple[Array, ...]
     needs: tuple[Key, ...]
-    evaluate: Callable[[tuple[Mapping[Key, Array], ...], Mapping[str, Array]], Array]
-    base: tuple[Mapping[Key, Array], ...] | None = None
+    combine: Combine
+    data: Array
+    base: Values | None = None
 
     @property
     def size(self) -> int:
@@ -52,9 +57,15 @@ class Block:
         """Cache the derivative values of `fields` (the frozen stages) at this block's points."""
         return replace(self, base=tuple(evaluate_fields(fields, pts, self.needs) for pts in self.sites))
 
+    def start(self, parameters: Mapping[str, Array]) -> Array:
+        """The residual of the frozen stages alone (the new stage at zero), flattened."""
+        base = self.base if self.base is not None else tuple(
+            {k: jnp.zeros(self.size) for k in self.needs} for _ in self.sites)
+        return self.combine(self.sites, base, self.data, parameters).reshape(-1)
+
     def residual(self, fields: Mapping[str, PointFn], scale: Mapping[str, float] | None,
                  parameters: Mapping[str, Array]) -> Array:
-        """Residuals of `base + scale * D(fields)`; without a base, of `D(fields)` alone."""
+        """Residuals of `base + scale * D(fields)` on all rows; without a base, of `D(fields)`."""
         values = []
         for i, pts in enumerate(self.sites):
             new = evaluate_fields(fields, pts, self.needs)
@@ -62,14 +73,33 @@ class Block:
                 s = scale or {}
                 new = {k: self.base[i][k] + s.get(k[0], 1.0) * v for k, v in new.items()}
             values.append(new)
-        return self.evaluate(tuple(values), parameters)
+        return self.combine(self.sites, tuple(values), self.data, parameters).reshape(-1)
+
+    def rows(self):
+        """The block's per-row inputs, as one pytree with a leading axis M (for `jax.vmap`)."""
+        base = self.base if self.base is not None else tuple(
+            {k: jnp.zeros(self.size) for k in self.needs} for _ in self.sites)
+        return self.sites, base, self.data
+
+    def row(self, row, fields: Mapping[str, PointFn], scale: Mapping[str, float],
+            parameters: Mapping[str, Array]) -> Array:
+        """The k residuals of one row (from `rows()` under vmap): same numbers as `residual`."""
+        sites, base, data = row
+        values = tuple(
+            {k: (b[k] + scale.get(k[0], 1.0) * derivative(fields[k[0]], k[1])(pts))[None] for k in self.needs}
+            for pts, b in zip(sites, base))
+        one = tuple(p[None, :] for p in sites)
+        return self.combine(one, values, data[None, :], parameters).reshape(-1)
 
 
 def residual_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
     """An equation or a condition on its points."""
     kind = "equation" if lowered.residual.kind == "equation" else "condition"
-    return Block(name, kind, (points,), lowered.needs,
-                 lambda values, params: lowered(points, values[0], params))
+
+    def combine(sites, values, data, params):
+        return lowered(sites[0], values[0], params)[:, None]
+
+    return Block(name, kind, (points,), lowered.needs, combine, jnp.zeros((points.shape[0], 0)))
 
 
 def periodic_block(name: str, fields: tuple[str, ...], axis: int, order: int, dimension: int,
@@ -78,22 +108,21 @@ def periodic_block(name: str, fields: tuple[str, ...], axis: int, order: int, di
     needs = tuple((f, tuple(k if i == axis else 0 for i in range(dimension))) for f in fields
                   for k in range(order + 1))
 
-    def evaluate(values, params):
-        return jnp.concatenate([values[0][key] - values[1][key] for key in needs])
+    def combine(sites, values, data, params):
+        return jnp.stack([values[0][key] - values[1][key] for key in needs], axis=1)
 
-    return Block(name, "periodic", (low_end, high_end), needs, evaluate)
+    return Block(name, "periodic", (low_end, high_end), needs, combine, jnp.zeros((low_end.shape[0], 0)))
 
 
 def data_block(name: str, fields: tuple[str, ...], points: Array, values: Array) -> Block:
     """Observed values: u(x_i) - u_i for each observed field."""
     zero = (0,) * points.shape[1]
     needs = tuple((f, zero) for f in fields)
-    observed = jnp.asarray(values)
 
-    def evaluate(vals, params):
-        return jnp.concatenate([vals[0][key] - observed[:, j] for j, key in enumerate(needs)])
+    def combine(sites, vals, data, params):
+        return jnp.stack([vals[0][key] - data[:, j] for j, key in enumerate(needs)], axis=1)
 
-    return Block(name, "data", (points,), needs, evaluate)
+    return Block(name, "data", (points,), needs, combine, jnp.asarray(values, dtype=jnp.float64))
 
 
 def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> PointFn:
@@ -103,7 +132,6 @@ def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> Poin
         return sum((s * f(point) for f, s in zip(stages, scales)), jnp.zeros(()))
 
     return field
-
 
 
 def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: int,

@@ -101,7 +101,7 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
     end of a 1D interval weighs as much as the whole interior). A group that starts at zero
     (homogeneous conditions at stage 1) is measured in the other group's unit.
     """
-    start = [float(jnp.mean(b.evaluate(tuple(b.base), params) ** 2)) if b.base is not None else 1.0 for b in blocks]
+    start = [float(jnp.mean(b.start(params) ** 2)) for b in blocks]
     groups = {"equation": [i for i, b in enumerate(blocks) if b.kind == "equation"],
               "rest": [i for i, b in enumerate(blocks) if b.kind != "equation"]}
     unit = {g: (sum(start[i] for i in idx) / len(idx) if idx else 0.0) for g, idx in groups.items()}
@@ -111,7 +111,7 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
     out = [0.0] * len(blocks)
     for g, idx in groups.items():
         for i in idx:
-            rows = int(blocks[i].evaluate(tuple(blocks[i].base), params).shape[0]) if blocks[i].base is not None else blocks[i].size
+            rows = int(blocks[i].start(params).shape[0])
             out[i] = math.sqrt(weight[g] / (len(idx) * unit[g] * rows))
     return out
 
@@ -125,14 +125,28 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
 
     scale = {n: eps for n in names}
 
-    def residual(theta):
+    def unpack(theta):
         nets, dp = theta
-        params = {k: base_params[k] + dp[k] for k in base_params}
-        fields = fields_of(nets)
-        parts = [m * b.residual(fields, scale, params) for b, m in zip(blocks, multipliers)]
-        return jnp.concatenate(parts)
+        return fields_of(nets), {k: base_params[k] + dp[k] for k in base_params}
 
-    return residual
+    def residual(theta):
+        fields, params = unpack(theta)
+        return jnp.concatenate([m * b.residual(fields, scale, params) for b, m in zip(blocks, multipliers)])
+
+    def jacobian(theta):
+        """Rows of d residual / d theta, one pointwise row at a time (vmap of jacrev)."""
+        def block_rows(b, m):
+            def one(row, th):
+                fields, params = unpack(th)
+                return m * b.row(row, fields, scale, params)
+
+            rows = jax.vmap(jax.jacrev(one, argnums=1), in_axes=(0, None))(b.rows(), theta)
+            return jax.tree.map(lambda g: g.reshape((-1,) + g.shape[2:]), rows)
+
+        per_block = [block_rows(b, m) for b, m in zip(blocks, multipliers)]
+        return jax.tree.map(lambda *gs: jnp.concatenate(gs), *per_block)
+
+    return residual, jacobian
 
 
 def _errors(problem: Problem, lowered: Lowered, fields: Mapping[str, PointFn], test: Array,
@@ -219,8 +233,9 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         def make(gamma: float):
             return _residual_fn(blocks, block_multipliers(blocks, params, gamma), names, lo, hi, eps, kappa, s, params)
 
-        gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(make, theta, blocks, cfg.gamma_trial_steps)
-        setup = StageSetup(eps, kappa, n_int, make(gamma))
+        gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(
+            lambda g: make(g)[0], theta, blocks, cfg.gamma_trial_steps)
+        setup = StageSetup(eps, kappa, n_int, *make(gamma))
         theta, loss, iters = train(setup, theta, s)
         nets, dp = theta
         new_params = {p: params[p] + dp[p] for p in params}

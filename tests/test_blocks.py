@@ -37,3 +37,6 @@ def test_cached_frozen_stages_give_the_same_residual_as_the_sum():
         got = block.with_base(frozen).residual(new, eps, params)
         assert got.shape == want.shape and want.shape[0] >= 1
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12 * (1 + float(jnp.max(jnp.abs(want)))))
+        cached = block.with_base(frozen)
+        rows = jax.vmap(lambda row: cached.row(row, new, eps, params))(cached.rows()).reshape(-1)
+        np.testing.assert_allclose(rows, got, rtol=0, atol=1e-13 * (1 + float(jnp.max(jnp.abs(want)))))
