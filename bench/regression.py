@@ -30,7 +30,7 @@ import jax.numpy as jnp  # noqa: E402
 
 from pdec import network, optimize  # noqa: E402
 from pdec.multistage import format_stage  # noqa: E402
-from pdec.regression import ClosedFormTask, FitSettings, solve_fit  # noqa: E402
+from pdec.regression import ClosedFormTask, FitSettings, default_schedule, solve_fit  # noqa: E402
 from pdec.solution import Stage  # noqa: E402
 
 PROBLEMS = {
@@ -47,7 +47,7 @@ def single_stage(target, lower, upper, seconds: float, seed: int):
     """One stage-1 network trained for ``seconds``: Adam, then L-BFGS chunks of 5000 iterations
     until the time is spent (the last chunk may overrun). Returns (errors, iterations, wall)."""
     cfg = FitSettings()
-    s1 = cfg.schedule(1)
+    s1 = default_schedule(len(lower))(1)
     key = jax.random.fold_in(jax.random.PRNGKey(seed), 0)
     lo, hi = jnp.asarray(lower), jnp.asarray(upper)
     task = ClosedFormTask(target, lo, hi, cfg, key)
