@@ -1,0 +1,70 @@
+"""Quick checks of the multi-stage PINN pieces (small settings)."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import pdec
+from pdec import network
+from pdec.blocks import problem_blocks
+from pdec.gamma import GAMMA_MAX, GAMMA_MIN, balance, choose_gamma
+from pdec.lowering import lower
+from pdec.multistage import StageSettings
+from pdec.pinn import PinnSettings, _residual_fn, block_multipliers, frozen_fields, solve_equations
+
+SHORT = PinnSettings(
+    schedule=(StageSettings(widths=(20, 20), adam_steps=300, iterations=1500),),
+    interior_points=(200, 400, 800), face_points=(1, 40, 40), gamma_trial_steps=100, n_test=2000,
+)
+
+
+def test_balance_matches_rates():
+    assert balance(1.0, 3.0) == pytest.approx(0.75)
+    assert balance(3.0, 1.0) == pytest.approx(0.25)
+    assert balance(1.0, 0.0) == GAMMA_MIN and balance(-1.0, 1.0) == GAMMA_MAX
+
+
+def stage_one_gamma(path: str) -> float:
+    problem = pdec.compile(path)
+    lowered = lower(problem)
+    lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
+    frozen = frozen_fields(tuple(() for _ in problem.field_names), problem.field_names, lo, hi)
+    blocks = tuple(b.with_base(frozen) for b in problem_blocks(problem, lowered, jax.random.PRNGKey(0), 200, 40))
+    s = SHORT.schedule[0]
+    d = problem.dimension
+    theta = ({n: network.init_stage(jax.random.PRNGKey(1), d, s.widths) for n in problem.field_names}, {})
+    make = lambda g: _residual_fn(blocks, block_multipliers(blocks, {}, g), problem.field_names, lo, hi,  # noqa: E731
+                                  1.0, jnp.ones(d), s, {})[0]
+    return choose_gamma(make, theta, blocks, 100)
+
+
+def test_gamma_is_in_range_and_depends_on_the_problem():
+    a, b = stage_one_gamma("problems/robin1d.pde"), stage_one_gamma("problems/heat.pde")
+    assert 0.0 < a < 1.0 and 0.0 < b < 1.0
+    assert abs(a - b) > 0.05, (a, b)
+
+
+def test_block_multipliers_normalize_each_group_to_one():
+    problem = pdec.compile("problems/heat.pde")
+    lowered = lower(problem)
+    lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
+    frozen = frozen_fields(((),), ("u",), lo, hi)
+    blocks = tuple(b.with_base(frozen) for b in problem_blocks(problem, lowered, jax.random.PRNGKey(0), 100, 20))
+    for gamma in (0.2, 0.7):
+        m = block_multipliers(blocks, {}, gamma)
+        eq = sum(float(jnp.sum((mi * b.start({})) ** 2)) for b, mi in zip(blocks, m) if b.kind == "equation")
+        rest = sum(float(jnp.sum((mi * b.start({})) ** 2)) for b, mi in zip(blocks, m) if b.kind != "equation")
+        # heat's equation residual starts at zero (homogeneous): measured in the conditions' unit
+        assert eq == pytest.approx(0.0, abs=1e-30) and rest == pytest.approx(1.0 - gamma)
+
+
+def test_short_solve_satisfies_a_robin_condition():
+    problem = pdec.compile("problems/robin1d.pde")
+    sol = solve_equations(problem, lower(problem), tol=1e-14, max_stages=1, settings=SHORT)
+    record = sol.report[-1]
+    assert record.condition_max < 1e-6 and record.rel_l2 < 1e-6, record
+    x = jnp.linspace(0.0, 1.0, 5)[:, None]
+    assert sol(x).shape == (5,)
+    np.testing.assert_allclose(np.asarray(sol(x)), np.exp(np.linspace(0, 1, 5)) * np.sin(np.linspace(0, 1, 5)),
+                               atol=1e-5)
