@@ -5,7 +5,15 @@
     solution(points)          # (N, d) -> (N,) or (N, n_fields)
 """
 
-import jax
+import os
+
+# Levenberg-Marquardt stages factor small dense matrices through LAPACK (OpenBLAS). Its worker
+# threads spin: on a busy 2-core machine a 1000x1000 Cholesky was measured to take 0.15-2.6 s
+# instead of 0.01 s, and one thread is as fast when the machine is idle (bench/RESULTS.md). A
+# user's own setting wins; this only takes effect if pdec is imported before NumPy/SciPy.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import jax  # noqa: E402
 
 # pdec works in float64 everywhere: the multi-stage method aims at errors near 1e-15, far
 # below float32's 1e-7. This is the one place where it is switched on, before any array exists.
