@@ -21,7 +21,8 @@ def _box(lower, upper) -> tuple[Array, Array]:
     return jnp.asarray(lower, dtype=jnp.float64).reshape(-1), jnp.asarray(upper, dtype=jnp.float64).reshape(-1)
 
 
-def _tensor(axes: list[Array]) -> Array:
+def tensor_grid(axes: list[Array]) -> Array:
+    """All combinations of per-axis nodes, shape (prod n_i, d), the first axis slowest."""
     mesh = jnp.meshgrid(*axes, indexing="ij")
     return jnp.stack([m.reshape(-1) for m in mesh], axis=1)
 
@@ -29,11 +30,15 @@ def _tensor(axes: list[Array]) -> Array:
 def uniform_grid(lower, upper, n_per_axis: int) -> Array:
     """Evenly spaced points, ends included, n_per_axis along each axis (n^d in all)."""
     lo, hi = _box(lower, upper)
-    return _tensor([jnp.linspace(a, b, n_per_axis) for a, b in zip(lo, hi)])
+    return tensor_grid([jnp.linspace(a, b, n_per_axis) for a, b in zip(lo, hi)])
 
 
 def chebyshev_nodes(n: int) -> Array:
-    """Chebyshev-Lobatto nodes cos(pi k / (n - 1)) on [-1, 1], in increasing order."""
+    """Chebyshev-Lobatto nodes cos(pi k / (n - 1)) on [-1, 1], in increasing order.
+
+    Uniform in the angle variable and with both ends included: with first-kind points (ends
+    excluded) high-frequency sine stages were measured to extrapolate badly in the last
+    half-spacing (1e-12 errors at x = 1 for a fit of 1e-14 RMS)."""
     if n == 1:
         return jnp.zeros(1)
     return -jnp.cos(jnp.pi * jnp.arange(n) / (n - 1))
@@ -43,7 +48,7 @@ def chebyshev_grid(lower, upper, n_per_axis: int) -> Array:
     """Chebyshev-Lobatto points along each axis: dense near the ends, where fits go wrong first."""
     lo, hi = _box(lower, upper)
     z = chebyshev_nodes(n_per_axis)
-    return _tensor([a + (b - a) * (z + 1) / 2 for a, b in zip(lo, hi)])
+    return tensor_grid([a + (b - a) * (z + 1) / 2 for a, b in zip(lo, hi)])
 
 
 def random_points(key: Array, lower, upper, n: int) -> Array:
