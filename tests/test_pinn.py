@@ -68,3 +68,16 @@ def test_short_solve_satisfies_a_robin_condition():
     assert sol(x).shape == (5,)
     np.testing.assert_allclose(np.asarray(sol(x)), np.exp(np.linspace(0, 1, 5)) * np.sin(np.linspace(0, 1, 5)),
                                atol=1e-5)
+
+
+def test_stage_two_cuts_the_error_of_stage_one_100x():
+    problem = pdec.compile("problems/poisson1d.pde")
+    settings = PinnSettings(
+        schedule=(StageSettings(widths=(20, 20, 20), adam_steps=300, optimizer="lm", iterations=100),
+                  StageSettings(widths=(20, 20, 20), sine_first=True, adam_steps=300, optimizer="lm", iterations=100)),
+        gamma_trial_steps=100, n_test=2000)
+    sol = solve_equations(problem, lower(problem), tol=0.0, max_stages=2, settings=settings)
+    first, second = sol.report
+    assert first.rel_l2 < 1e-4 and second.kept
+    assert second.rel_l2 < first.rel_l2 / 100.0, (first.rel_l2, second.rel_l2)
+    assert second.kappa[0] > 2.0
