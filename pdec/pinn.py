@@ -247,7 +247,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         rel, worst = _errors(problem, lowered, fields, test, exact_values)
         eq_rms, cond_max = _block_stats(tuple(replace(b, base=None) for b in blocks), fields, new_params)
         measure = rel if exact_values else eq_rms
-        kept = not (measure >= previous) and np.isfinite(loss)
+        kept = bool(not (measure >= previous) and np.isfinite(loss))
         reason = ""
         if not kept:
             reason = f"no gain ({measure:.2e} >= {previous:.2e}), stage discarded"

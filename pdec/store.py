@@ -48,6 +48,11 @@ def _atomic_write(path: Path, write) -> None:
 
 
 def _finite_or_none(value: Any) -> Any:
+    """A record's value as JSON can hold it: NumPy scalars as Python ones, NaN as null."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value

@@ -38,6 +38,19 @@ def test_round_trip_is_bit_identical(tmp_path):
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["solution.json", "solution.npz"]
 
 
+def test_pinn_records_with_numpy_scalars_round_trip(tmp_path):
+    from dataclasses import replace
+
+    from pdec.pinn import PinnRecord
+
+    record = PinnRecord(2, 1e-8, (22.0,), 0.8, 800, 800, 1e-14, 5e-12, 1e-15, 3.6e-15, 6.7e-15,
+                        {"k": np.float64(0.5)}, 16.3, np.bool_(True), "tolerance 1e-15 met")
+    sol = replace(tiny_solution(), report=(record,))
+    save(sol, tmp_path / "p")
+    (back,) = load(tmp_path / "p").report
+    assert back == replace(record, kept=True, parameters={"k": 0.5})
+
+
 def test_damaged_and_newer_files_are_refused(tmp_path):
     save(tiny_solution(), tmp_path / "a")
     npz = tmp_path / "a" / "solution.npz"
