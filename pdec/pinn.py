@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 import jax
@@ -23,11 +23,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec import network, spectrum
-from pdec.blocks import Block, problem_blocks
+from pdec.blocks import Block, frozen_field, problem_blocks
 from pdec.derivatives import PointFn, evaluate_fields
 from pdec.gamma import choose_gamma
 from pdec.lowering import Lowered
-from pdec.multistage import StageRecord, StageSettings, StageSetup, train
+from pdec.multistage import StageSettings, StageSetup, train
 from pdec.problem import Problem
 from pdec.sampling import uniform_grid
 from pdec.solution import Solution, Stage, normalize
@@ -86,11 +86,8 @@ def stage_field(stage: Stage, lower: Array, upper: Array) -> PointFn:
 
 def frozen_fields(stages: tuple[tuple[Stage, ...], ...], names: tuple[str, ...], lower, upper) -> dict[str, PointFn]:
     """The sum of each field's stages (zero before the first stage)."""
-    def field_of(field_stages):
-        fns = [stage_field(s, lower, upper) for s in field_stages]
-        return lambda pt: sum((f(pt) for f in fns), jnp.zeros((), dtype=jnp.float64))
-
-    return {n: field_of(s) for n, s in zip(names, stages)}
+    return {n: frozen_field(tuple(stage_field(s, lower, upper) for s in st), (1.0,) * len(st))
+            for n, st in zip(names, stages)}
 
 
 def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], gamma: float) -> list[float]:
@@ -151,8 +148,7 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
     return residual, jacobian
 
 
-def _errors(problem: Problem, lowered: Lowered, fields: Mapping[str, PointFn], test: Array,
-            exact_values: Mapping[str, Array]) -> tuple[float, float]:
+def _errors(fields: Mapping[str, PointFn], test: Array, exact_values: Mapping[str, Array]) -> tuple[float, float]:
     """Relative L2 (all fields together) and max abs error on the test points; NaN without exact."""
     if not exact_values:
         return math.nan, math.nan
@@ -244,7 +240,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         new_stages = tuple(st + (Stage(nets[n], jnp.asarray(eps), kappa, s.sine_first, False),)
                            for n, st in zip(names, stages))
         fields = frozen_fields(new_stages, names, lo, hi)
-        rel, worst = _errors(problem, lowered, fields, test, exact_values)
+        rel, worst = _errors(fields, test, exact_values)
         eq_rms, cond_max = _block_stats(tuple(replace(b, base=None) for b in blocks), fields, new_params)
         measure = rel if exact_values else eq_rms
         kept = bool(not (measure >= previous) and np.isfinite(loss))

@@ -21,7 +21,7 @@ import numpy as np
 from pdec import multistage, network, optimize, spectrum
 from pdec.multistage import Schedule, StageSettings
 from pdec.sampling import chebyshev_nodes, tensor_grid
-from pdec.solution import Solution, Stage, normalize, sum_stages
+from pdec.solution import Solution, normalize, sum_stages
 
 Target = Callable[[jax.Array], jax.Array] | tuple[np.ndarray, np.ndarray]
 

@@ -13,7 +13,7 @@ import pdec  # noqa: F401
 from pdec.api import compile, compile_text
 from pdec.derivatives import evaluate, evaluate_fields
 from pdec.lowering import lower
-from pdec.problem import AtPoint, Face, Problem
+from pdec.problem import Problem
 from pdec.sampling import location_points
 
 PROBLEMS = sorted((Path(__file__).parent.parent / "problems").glob("*.pde"))
