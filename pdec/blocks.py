@@ -59,9 +59,8 @@ class Block:
 
     def start(self, parameters: Mapping[str, Array]) -> Array:
         """The residual of the frozen stages alone (the new stage at zero), flattened."""
-        base = self.base if self.base is not None else tuple(
-            {k: jnp.zeros(self.size) for k in self.needs} for _ in self.sites)
-        return self.combine(self.sites, base, self.data, parameters).reshape(-1)
+        sites, base, data = self.rows()
+        return self.combine(sites, base, data, parameters).reshape(-1)
 
     def residual(self, fields: Mapping[str, PointFn], scale: Mapping[str, float] | None,
                  parameters: Mapping[str, Array]) -> Array:
