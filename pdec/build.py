@@ -17,6 +17,7 @@ import lark
 import numpy as np
 import sympy as sp
 
+from pdec import options as solver_options
 from pdec.errors import PdecError, Span
 from pdec.parse import parse
 from pdec.problem import (
@@ -79,6 +80,7 @@ class _Builder:
     guesses: dict[str, tuple[float, Span]] = field(default_factory=dict)
     truths: dict[str, tuple[float, Span]] = field(default_factory=dict)
     discovered: dict[str, Span] = field(default_factory=dict)  # parameter -> first use
+    options: dict[str, object] = field(default_factory=dict)
     text: str = ""
 
     # -- declarations ------------------------------------------------------------------
@@ -348,6 +350,9 @@ class _Builder:
                 self.truths[str(name_tok)] = (self.number(value, "a true value")[1], _span(name_tok))
             elif kind == "fit_expr":
                 fit_decls.append((st, self.field_decl(st.children[0])))
+            elif kind == "solver":
+                for option in st.children:
+                    self.option(option)
             elif kind == "fit_file":
                 self.require_domain(st)
                 name = self.declare(st.children[0], "field")
@@ -406,8 +411,24 @@ class _Builder:
             coordinates=tuple(self.coordinates), fields=tuple(self.fields.values()),
             constants=tuple(self.constants.values()), parameters=parameters,
             equations=tuple(equations), conditions=tuple(conditions), periodic=periodic_t,
-            observations=obs, fits=fits, exact=exact_exprs, source=text, filename=filename,
+            observations=obs, fits=fits, exact=exact_exprs, options=dict(self.options), source=text,
+            filename=filename,
         )
+
+    def option(self, node: lark.Tree) -> None:
+        """One `name = value` of a `solver` line, checked by `pdec.options`."""
+        name_node, value_node = node.children
+        name = "points" if name_node.data == "points_option" else str(name_node.children[0])
+        where = _span(name_node)
+        if name in self.options:
+            raise PdecError(f"solver option '{name}' is given twice", where)
+        if isinstance(value_node, lark.Tree) and value_node.data == "name" and \
+                str(value_node.children[0]) in ("on", "off", "auto"):
+            value: object = str(value_node.children[0])
+        else:
+            value = self.number(value_node, f"solver option '{name}'")[1]
+        self.options[name] = solver_options.check(
+            name, value, lambda message, hint=None: PdecError(message, where, hint=hint))
 
     def const(self, st: lark.Tree) -> None:
         name_tok, value = st.children

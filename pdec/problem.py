@@ -165,6 +165,7 @@ class Problem:
     observations: tuple[Observation, ...] = ()
     fits: tuple[Fit, ...] = ()
     exact: Mapping[str, sp.Expr] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)  # the `solver` line, checked
     source: str = ""
     filename: str = "<text>"
 

@@ -1,0 +1,40 @@
+"""The `solver` line and `--set`: parsed, checked with line and column, layered over defaults."""
+
+import pytest
+
+import pdec
+from pdec import options
+from pdec.solve_command import parse_set
+
+BASE = "domain x in [-1, 1]\nfit u(x) = sin(x)\n"
+
+
+def test_solver_line_is_parsed_and_checked():
+    p = pdec.compile_text(BASE + "solver stages = 2, tol = 1e-9, points = 300, adam = 0, gamma = auto, gpinn = off\n")
+    assert p.options == {"stages": 2, "tol": 1e-9, "points": 300, "adam": 0, "gamma": None, "gpinn": "off"}
+    assert pdec.compile_text(BASE + "solver gamma = 0.25, gpinn = 2\n").options == {"gamma": 0.25, "gpinn": 2.0}
+
+
+@pytest.mark.parametrize("line, col, message", [
+    ("solver stages = 0", 8, "stages must be a whole number >= 1 (got 0)"),
+    ("solver stagse = 2", 8, "unknown solver option 'stagse'"),
+    ("solver gamma = 1", 8, "gamma must be auto or a number strictly between 0 and 1"),
+    ("solver adam = 1.5", 8, "adam must be a whole number"),
+    ("solver width = on", 8, "width takes a number, not 'on'"),
+    ("solver tol = 1, tol = 2", 17, "solver option 'tol' is given twice"),
+    ("solver tol = -1", 8, "tol must be a positive number"),
+    ("solver gpinn = 0", 8, "gpinn must be on, off or a positive weight"),
+])
+def test_bad_solver_options_are_located(line, col, message):
+    with pytest.raises(pdec.PdecError) as err:
+        pdec.compile_text(BASE + line + "\n")
+    assert message in err.value.message
+    assert (err.value.span.line, err.value.span.column) == (3, col)
+
+
+def test_set_and_merge_layers():
+    assert parse_set(["gamma=0.5", "points = 64", "gpinn=on"]) == {"gamma": 0.5, "points": 64, "gpinn": "on"}
+    for bad in (["gamma"], ["points=many"], ["pionts=3"]):
+        with pytest.raises(pdec.PdecError):
+            parse_set(bad)
+    assert options.merge({"stages": 3, "tol": 1e-9}, {"stages": None, "tol": 1e-12}) == {"stages": 3, "tol": 1e-12}
