@@ -65,7 +65,7 @@ def main() -> None:
             t0 = time.perf_counter()
             sol = solve_fit([-1.0], [1.0], ["u"], [target], tol=0.0, max_stages=args.max_stages,
                             seed=seed, settings=settings,
-                            callback=lambda r: print(f"  {config:7s} seed {seed}: " + format_stage(r), flush=True))
+                            callback=lambda s: print(f"  {config:7s} seed {seed}: " + format_stage(s.report[-1]), flush=True))
             total = time.perf_counter() - t0
             rows.setdefault(config, []).append(([r.rel_l2 for r in sol.report], [r.wall_time for r in sol.report], total))
     print()

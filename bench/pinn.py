@@ -36,7 +36,7 @@ def main() -> None:
         print("| stage | eps | kappa | gamma | points | loss | eq RMS | cond max | rel L2 | max abs | s |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         t0 = time.perf_counter()
-        sol = pdec.solve(problem, max_stages=args.stages, seed=args.seed)
+        sol = pdec.solve(problem, stages=args.stages, seed=args.seed)
         for r in sol.report:
             kappa = ", ".join(f"{k:.3g}" for k in r.kappa)
             stage = f"{r.stage}" + ("" if r.kept else " (discarded)")

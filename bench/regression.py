@@ -68,7 +68,7 @@ def run(name: str, seed: int, baseline: bool) -> None:
     print(f"\n## Problem ({name}): u = {label} on {lower}..{upper}, target rel L2 <= {target_tol:.0e}")
     t0 = time.perf_counter()
     sol = solve_fit(lower, upper, ["u"], [f], seed=seed,
-                    callback=lambda r: print("  " + format_stage(r), flush=True))
+                    callback=lambda s: print("  " + format_stage(s.report[-1]), flush=True))
     total = time.perf_counter() - t0
     kept = [r for r in sol.report if r.kept]
     final = kept[-1]

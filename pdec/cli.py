@@ -1,4 +1,4 @@
-"""The `pdec` command: check, compile and solve `.pde` files.
+"""The `pdec` command: check, compile and solve `.pde` files; eval and plot saved runs.
 
 Exit status: 0 done, 1 the solver did not reach the tolerance, 2 bad input (the message says
 FILE:LINE:COL, no traceback), 130 interrupted.
@@ -26,15 +26,52 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("file")
     solve.add_argument("--stages", type=int, default=None, help="maximum number of stages")
     solve.add_argument("--tol", type=float, default=None, help="stop when the relative error estimate is below this")
-    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
+    solve.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                       help="a solver option, as on the file's `solver` line (e.g. --set gamma=0.5); repeatable")
     solve.add_argument("--out", default=None, help="run folder to save into (default: runs/<file name>)")
+    solve.add_argument("--resume", default=None, metavar="DIR",
+                       help="continue the run saved in DIR after its last finished stage")
     solve.add_argument("--quiet", action="store_true", help="print only the final summary")
+    ev = sub.add_parser("eval", help="print or write a saved solution's values")
+    ev.add_argument("dir", help="run folder (as printed by `pdec solve`)")
+    where = ev.add_mutually_exclusive_group(required=True)
+    where.add_argument("--at", help='one point, e.g. --at "x=0.5, y=0.1"')
+    where.add_argument("--points", metavar="CSV", help="a CSV file whose header names the coordinates")
+    ev.add_argument("--out", metavar="CSV", help="with --points: write the values here (default: print them)")
+    plot = sub.add_parser("plot", help="draw a saved solution, its error and its stages as PNG files")
+    plot.add_argument("dir", help="run folder (as printed by `pdec solve`)")
+    plot.add_argument("--out", metavar="DIR", help="folder for the pictures (default: the run folder)")
     return ap
+
+
+def _saved(args: argparse.Namespace) -> int:
+    """`eval` and `plot`: commands on a run folder, not on a .pde file."""
+    if args.command == "plot":
+        from pdec.plot import plot_run
+
+        plotted = plot_run(args.dir, args.out)
+        for warning in plotted.warnings:
+            print(warning, file=sys.stderr)
+        for path in plotted.paths:
+            print(path)
+        return 0
+    from pdec.evaluate import eval_at, eval_points
+
+    if args.out is not None and args.at is not None:
+        raise PdecError("--out goes with --points; --at prints its values", filename="pdec eval")
+    result = eval_at(args.dir, args.at) if args.at is not None else eval_points(args.dir, args.points, args.out)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    print(result.text)
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
     from pdec.api import compile as compile_file
 
+    if args.command in ("eval", "plot"):
+        return _saved(args)
     problem = compile_file(args.file)
     if args.command == "check":
         from pdec.describe import describe
@@ -46,18 +83,9 @@ def _run(args: argparse.Namespace) -> int:
 
         print(lowered_source(problem))
         return 0
-    from pdec.solve import DEFAULT_TOL, converged, solve, summary
+    from pdec.solve_command import solve_command
 
-    options = {k: v for k, v in (("max_stages", args.stages), ("tol", args.tol)) if v is not None}
-    solution = solve(problem, seed=args.seed, verbose=not args.quiet, **options)
-    print(summary(solution))
-    from pdec.store import save
-
-    out = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
-    save(solution, out)
-    (out / Path(args.file).name).write_text(problem.source)
-    print(f"saved to {out}")
-    return 0 if converged(solution, options.get("tol", DEFAULT_TOL)) else 1
+    return solve_command(problem, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("pdec: interrupted", file=sys.stderr)
+        print("\npdec: interrupted", file=sys.stderr)
         return 130
 
 

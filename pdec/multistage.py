@@ -102,30 +102,71 @@ class Schedule:
         return self.stages[min(k, len(self.stages)) - 1]
 
 
+def schedule_with(schedule: Schedule, options) -> Schedule:
+    """Every stage of ``schedule`` with the `solver` options adam, iterations and width applied."""
+    change = {field: options[name] for name, field in (("adam", "adam_steps"), ("iterations", "iterations"))
+              if options.get(name) is not None}
+    if options.get("width") is not None:
+        change["widths"] = (int(options["width"]),) * 3
+    return Schedule(tuple(replace(s, **change) for s in schedule.stages)) if change else schedule
+
+
 LM_MAX_JACOBIAN = 2e7  # entries of J (160 MB in float64); above it LM falls back to L-BFGS
 LBFGS_FALLBACK_ITERATIONS = 20000
 
 
-def train(setup: StageSetup, params: network.Params, settings: StageSettings):
+def train(setup: StageSetup, params: network.Params, settings: StageSettings,
+          progress: optimize.Progress | None = None):
     """Adam warm start, then L-BFGS or Levenberg-Marquardt, on the stage's residual vector.
 
     LM stores the dense Jacobian (points x weights); when that exceeds ``LM_MAX_JACOBIAN``
-    entries (e.g. a large data set) the stage uses L-BFGS instead."""
+    entries (e.g. a large data set) the stage uses L-BFGS instead. ``progress(phase, step,
+    total, loss)`` is called between chunks of optimizer steps."""
     if settings.optimizer == "lm" and setup.points * network.count_parameters(params) > LM_MAX_JACOBIAN:
         settings = replace(settings, optimizer="lbfgs", iterations=LBFGS_FALLBACK_ITERATIONS)
     iters = 0
     if settings.adam_steps > 0:
-        params, _ = optimize.adam(setup.residual, params, settings.adam_steps, settings.adam_lr)
+        params, _ = optimize.adam(setup.residual, params, settings.adam_steps, settings.adam_lr, progress)
         iters += settings.adam_steps
     if settings.optimizer == "lbfgs":
         params, res = optimize.lbfgs(setup.residual, params, settings.iterations)
     elif settings.optimizer == "lm":
         params, res = optimize.levenberg_marquardt(
-            setup.residual, params, settings.iterations, jacobian=setup.jacobian
+            setup.residual, params, settings.iterations, jacobian=setup.jacobian, progress=progress
         )
     else:
         raise ValueError(f"unknown optimizer {settings.optimizer!r}")
     return params, res.loss, iters + res.iterations
+
+
+RETRY = "loss not finite after a retry with a 10x smaller Adam step and another seed"
+
+
+def attempts(settings: StageSettings, key: jax.Array):
+    """A stage's settings and network key, then one safer retry if its loss is not finite:
+    Adam's step 10x smaller and another seed."""
+    yield settings, key
+    yield replace(settings, adam_lr=settings.adam_lr * 0.1), jax.random.fold_in(key, 7919)
+
+
+def stage_progress(progress: Callable[[str, int, int, float], None] | None, label: str):
+    """The optimizers' progress hook with the stage's label in front of the phase."""
+    if progress is None:
+        return None
+    return lambda phase, step, total, loss: progress(f"{label} {phase}", step, total, loss)
+
+
+def finished(records: tuple, tol: float, max_stages: int) -> bool:
+    """Whether a run that left these records is over for (tol, max_stages), so resuming it
+    would add nothing: it stopped for a reason other than the stage count, or ran them all."""
+    if not records:
+        return False
+    last = records[-1]
+    if len(records) >= max_stages:
+        return True
+    if not last.stop_reason or last.stop_reason.startswith("max stages"):
+        return False
+    return not (last.stop_reason.startswith("tolerance") and last.rel_l2 > tol)
 
 
 def format_stage(r: StageRecord) -> str:
@@ -152,14 +193,24 @@ def run(
     key: jax.Array,
     min_gain: float = 2.0,
     field: str = "u",
-    callback: Callable[[StageRecord], None] | None = None,
+    callback: Callable[[tuple[Stage, ...], tuple[StageRecord, ...]], None] | None = None,
+    start: tuple[tuple[Stage, ...], tuple[StageRecord, ...]] = ((), ()),
+    progress: optimize.Progress | None = None,
 ) -> tuple[tuple[Stage, ...], tuple[StageRecord, ...]]:
     """Add stages until the held-out relative L2 error is <= tol, stages stop gaining, or
-    ``max_stages``. Returns the kept stages and one record per trained stage."""
-    stages: tuple[Stage, ...] = ()
-    records: list[StageRecord] = []
-    previous = math.inf
-    for k in range(1, max_stages + 1):
+    ``max_stages``. Returns the kept stages and one record per trained stage.
+
+    ``start``: the kept stages and records of an earlier run to continue (same key: the result
+    is the one an uninterrupted run gives). ``callback(stages, records)`` after every stage."""
+    stages, done = start
+    records: list[StageRecord] = list(done)
+    if finished(done, tol, max_stages):
+        return stages, done
+    if records:
+        records[-1] = replace(records[-1], stop_reason="")
+    kept_errors = [r.rel_l2 for r in records if r.kept and np.isfinite(r.rel_l2)]
+    previous = kept_errors[-1] if kept_errors else math.inf
+    for k in range(len(records) + 1, max_stages + 1):
         t0 = time.perf_counter()
         settings = schedule(k)
         setup = task.setup(stages, settings)
@@ -167,15 +218,18 @@ def run(
             if records:
                 records[-1] = replace(records[-1], stop_reason="residue is zero")
             break
-        params = network.init_stage(
-            jax.random.fold_in(key, k), task.in_dim, settings.widths, 1, setup.kappa, settings.sine_first
-        )
-        params, loss, iters = train(setup, params, settings)
+        for tried, init_key in attempts(settings, jax.random.fold_in(key, k)):
+            params = network.init_stage(init_key, task.in_dim, tried.widths, 1, setup.kappa, tried.sine_first)
+            params, loss, iters = train(setup, params, tried, stage_progress(progress, f"{field} stage {k}"))
+            if np.isfinite(loss):
+                break
         stage = Stage(params, jax.numpy.asarray(setup.eps), setup.kappa, settings.sine_first, settings.angle)
         errs = task.errors(stages + (stage,))
-        kept = not (errs.rel_l2 >= previous)  # NaN (unknown truth) keeps the stage
+        kept = bool(np.isfinite(loss)) and not (errs.rel_l2 >= previous)  # NaN (unknown truth) keeps it
         reason = ""
-        if not kept:
+        if not np.isfinite(loss):
+            reason = f"diverged: {RETRY}; stage discarded"
+        elif not kept:
             reason = f"no gain: test error {errs.rel_l2:.2e} >= {previous:.2e}, stage discarded"
         elif errs.rel_l2 <= tol:
             reason = f"tolerance {tol:.0e} met"
@@ -189,11 +243,11 @@ def run(
             rel_l2=errs.rel_l2, wall_time=time.perf_counter() - t0, kept=kept, stop_reason=reason,
         )
         records.append(record)
-        if callback is not None:
-            callback(record)
         if kept:
             stages = stages + (stage,)
             previous = errs.rel_l2 if np.isfinite(errs.rel_l2) else previous
+        if callback is not None:
+            callback(stages, tuple(records))
         if reason:
             break
     return stages, tuple(records)

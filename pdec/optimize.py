@@ -2,8 +2,9 @@
 
 The residual form is what regression and PINN stages share: regression residuals are
 ``net(x_i) - target_i``; PINN residuals are equation and condition residuals, each block scaled
-by the square root of its weight, concatenated. Every optimizer here runs its whole loop in one
-jitted ``lax`` loop, so a stage costs one compilation and no Python per step.
+by the square root of its weight, concatenated. Every optimizer here runs its loop as jitted
+``lax`` loops (Adam and LM in chunks of steps, so that progress shows and Ctrl-C is honoured
+between chunks), so a stage costs one compilation and no Python per step.
 
 - ``adam``: full-batch Adam, the usual warm start.
 - ``lbfgs``: optax L-BFGS with a zoom line search (memory 50, ``initial_guess_strategy='one'``:
@@ -27,6 +28,8 @@ import optax
 from jax.flatten_util import ravel_pytree
 
 Residual = Callable[[Any], jax.Array]
+Progress = Callable[[str, int, int, float], None]  # (phase, step, total steps, loss)
+CHUNK = 100  # optimizer steps per jitted call, between progress reports
 
 
 @dataclass(frozen=True)
@@ -43,23 +46,36 @@ def mse(residual: Residual, params: Any) -> jax.Array:
     return jnp.mean(r * r)
 
 
-def adam(residual: Residual, params: Any, steps: int, learning_rate: float = 1e-3):
-    """Full-batch Adam for ``steps`` steps with a fixed learning rate."""
+def adam(residual: Residual, params: Any, steps: int, learning_rate: float = 1e-3,
+         progress: Progress | None = None):
+    """Full-batch Adam for ``steps`` steps with a fixed learning rate.
+
+    Runs in jitted chunks of ``CHUNK`` steps (one compilation), so progress can be shown and
+    Ctrl-C is honoured between chunks; the steps are the same as one loop's."""
     opt = optax.adam(learning_rate)
     loss_and_grad = jax.value_and_grad(lambda p: mse(residual, p))
 
     @jax.jit
-    def run(p):
+    def run(p, s, n):
         def body(_, carry):
-            p, s, _ = carry
-            loss, g = loss_and_grad(p)
+            p, s = carry
+            _, g = loss_and_grad(p)
             u, s = opt.update(g, s, p)
-            return optax.apply_updates(p, u), s, loss
+            return optax.apply_updates(p, u), s
 
-        p, _, _ = jax.lax.fori_loop(0, steps, body, (p, opt.init(p), jnp.zeros(())))
-        return p, mse(residual, p)
+        p, s = jax.lax.fori_loop(0, n, body, (p, s))
+        return p, s, mse(residual, p)
 
-    p, loss = run(params)
+    p, s, loss = params, opt.init(params), jnp.asarray(jnp.nan)
+    done = 0
+    while done < steps:
+        n = min(CHUNK, steps - done)
+        p, s, loss = run(p, s, n)
+        done += n
+        if progress is not None:
+            progress("adam", done, steps, float(loss))
+    if steps == 0:
+        loss = mse(residual, p)
     return p, OptResult(float(loss), steps)
 
 
@@ -100,8 +116,9 @@ def levenberg_marquardt(
     min_rel_decrease: float = 0.0,
     patience: int = 20,
     jacobian: Callable[[Any], Any] | None = None,
+    progress: Progress | None = None,
 ):
-    """Levenberg-Marquardt on the residual vector, dense Jacobian, whole loop in one while_loop.
+    """Levenberg-Marquardt on the residual vector, dense Jacobian, jitted while_loop chunks.
 
     Step: solve ``(J^T J + mu * s I) d = J^T r`` by Cholesky (``s`` = mean diagonal of J^T J, so
     ``mu`` is relative), accept when the loss falls. ``mu`` follows Nielsen's rule: shrink after
@@ -127,12 +144,15 @@ def levenberg_marquardt(
         return r, j.T @ j, j.T @ r
 
     @jax.jit
-    def run(th):
+    def start(th):
         r, a, g = normal_eq(th)
-        loss = jnp.dot(r, r)
+        return dict(th=th, a=a, g=g, loss=jnp.dot(r, r), mu=jnp.asarray(mu_init), nu=jnp.asarray(2.0),
+                    it=jnp.asarray(0), idle=jnp.asarray(0))
 
+    @jax.jit
+    def run(c0, stop):
         def cond(c):
-            return (c["it"] < max_iter) & (c["idle"] < patience)
+            return (c["it"] < stop) & (c["idle"] < patience)
 
         def body(c):
             th, a, g, loss, mu, nu = c["th"], c["a"], c["g"], c["loss"], c["mu"], c["nu"]
@@ -159,13 +179,14 @@ def levenberg_marquardt(
             return dict(th=th, a=a, g=g, loss=loss, mu=mu, nu=nu, it=c["it"] + 1,
                         idle=jnp.where(gained, 0, c["idle"] + 1))
 
-        c0 = dict(th=th, a=a, g=g, loss=loss, mu=jnp.asarray(mu_init), nu=jnp.asarray(2.0),
-                  it=jnp.asarray(0), idle=jnp.asarray(0))
-        c = jax.lax.while_loop(cond, body, c0)
-        return c["th"], c["loss"] / m, c["it"]
+        return jax.lax.while_loop(cond, body, c0)
 
-    th, loss, it = run(theta0)
-    return unravel(th), OptResult(float(loss), int(it))
+    c = start(theta0)
+    while int(c["it"]) < max_iter and int(c["idle"]) < patience:
+        c = run(c, min(int(c["it"]) + CHUNK // 4, max_iter))
+        if progress is not None:
+            progress("lm", int(c["it"]), max_iter, float(c["loss"]) / m)
+    return unravel(c["th"]), OptResult(float(c["loss"]) / m, int(c["it"]))
 
 
 def pointwise(fn: Callable[[Any, jax.Array], jax.Array], points: jax.Array, weight: float = 1.0):

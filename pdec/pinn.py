@@ -27,7 +27,8 @@ from pdec.blocks import Block, frozen_field, problem_blocks
 from pdec.derivatives import PointFn, evaluate_fields
 from pdec.gamma import choose_gamma
 from pdec.lowering import Lowered
-from pdec.multistage import StageSettings, StageSetup, train
+from pdec.multistage import RETRY, Schedule, StageSettings, StageSetup, attempts, finished, schedule_with, stage_progress, train
+from pdec.optimize import Progress
 from pdec.problem import Problem
 from pdec.sampling import uniform_grid
 from pdec.solution import Solution, Stage, normalize
@@ -201,10 +202,24 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     return eps, kappa
 
 
+def with_options(cfg: PinnSettings, options: Mapping[str, object]) -> PinnSettings:
+    """``cfg`` with the `solver` options applied: adam, iterations, width, points, gamma."""
+    cfg = replace(cfg, schedule=schedule_with(Schedule(cfg.schedule), options).stages)
+    if options.get("points") is not None:
+        cfg = replace(cfg, interior_points=(int(options["points"]),) * 3)
+    if "gamma" in options:
+        cfg = replace(cfg, gamma=options["gamma"])
+    return cfg
+
+
 def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,
-                    settings: PinnSettings | None = None,
-                    callback: Callable[[PinnRecord], None] | None = None) -> Solution:
-    """Solve an equation problem stage by stage; returns a Solution with inferred parameters."""
+                    settings: PinnSettings | None = None, callback: Callable[[Solution], None] | None = None,
+                    start: Solution | None = None, progress: Progress | None = None) -> Solution:
+    """Solve an equation problem stage by stage; returns a Solution with inferred parameters.
+
+    ``callback`` gets the solution so far after every stage (its last report entry is the stage
+    just done); ``start`` continues an earlier run of the same problem and seed, giving what the
+    uninterrupted run gives."""
     cfg = settings or PinnSettings()
     names, d = problem.field_names, problem.dimension
     lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
@@ -215,7 +230,21 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
     stages: tuple[tuple[Stage, ...], ...] = tuple(() for _ in names)
     records: list[PinnRecord] = []
     previous = math.inf
-    for k in range(1, max_stages + 1):
+    if start is not None:
+        if finished(start.report, tol, max_stages):
+            return start
+        stages, records = start.stages, list(start.report)
+        params = {p: jnp.float64(start.parameters[p]) for p in params}
+        if records:
+            records[-1] = replace(records[-1], stop_reason="")
+        kept = [r for r in records if r.kept]
+        if kept:
+            previous = kept[-1].rel_l2 if exact_values else kept[-1].equation_rms
+
+    def solution() -> Solution:
+        return Solution(lo, hi, names, stages, tuple(records), {p: float(v) for p, v in params.items()})
+
+    for k in range(len(records) + 1, max_stages + 1):
         t0 = time.perf_counter()
         s = cfg.stage(k)
         frozen = frozen_fields(stages, names, lo, hi)
@@ -224,17 +253,20 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         n_int = int(cfg.interior_points[min(d, 3) - 1] * grow)
         n_face = int(cfg.face_points[min(d, 3) - 1] * grow)
         blocks = tuple(b.with_base(frozen) for b in problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face))
-        nets = {n: network.init_stage(jax.random.fold_in(key, 100 * k + i), d, s.widths, 1, kappa, s.sine_first)
-                for i, n in enumerate(names)}
-        theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
 
-        def make(gamma: float):
+        def make(gamma: float, s: StageSettings):
             return _residual_fn(blocks, block_multipliers(blocks, params, gamma), names, lo, hi, eps, kappa, s, params)
 
-        gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(
-            lambda g: make(g)[0], theta, blocks, cfg.gamma_trial_steps)
-        setup = StageSetup(eps, kappa, n_int, *make(gamma))
-        theta, loss, iters = train(setup, theta, s)
+        for tried, init_key in attempts(s, key):
+            nets = {n: network.init_stage(jax.random.fold_in(init_key, 100 * k + i), d, tried.widths, 1, kappa,
+                                          tried.sine_first) for i, n in enumerate(names)}
+            theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
+            gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(
+                lambda g: make(g, tried)[0], theta, blocks, cfg.gamma_trial_steps)
+            setup = StageSetup(eps, kappa, n_int, *make(gamma, tried))
+            theta, loss, iters = train(setup, theta, tried, stage_progress(progress, f"stage {k}"))
+            if np.isfinite(loss):
+                break
         nets, dp = theta
         new_params = {p: params[p] + dp[p] for p in params}
         new_stages = tuple(st + (Stage(nets[n], jnp.asarray(eps), kappa, s.sine_first, False),)
@@ -245,23 +277,25 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         measure = rel if exact_values else eq_rms
         kept = bool(not (measure >= previous) and np.isfinite(loss))
         reason = ""
-        if not kept:
+        if not np.isfinite(loss):
+            reason = f"diverged: {RETRY}; stage discarded"
+        elif not kept:
             reason = f"no gain ({measure:.2e} >= {previous:.2e}), stage discarded"
         elif exact_values and rel <= tol:
             reason = f"tolerance {tol:.0e} met"
         elif k == max_stages:
             reason = f"max stages ({max_stages})"
-        record = PinnRecord(k, float(eps), tuple(float(v) for v in kappa), float(gamma), n_int, iters, float(loss),
-                            eq_rms, cond_max, rel, worst, {p: float(v) for p, v in new_params.items()},
-                            time.perf_counter() - t0, kept, reason)
-        records.append(record)
-        if callback is not None:
-            callback(record)
+        records.append(PinnRecord(k, float(eps), tuple(float(v) for v in kappa), float(gamma), n_int, iters,
+                                  float(loss), eq_rms, cond_max, rel, worst,
+                                  {p: float(v) for p, v in new_params.items()}, time.perf_counter() - t0,
+                                  kept, reason))
         if kept:
             stages, params, previous = new_stages, new_params, measure
+        if callback is not None:
+            callback(solution())
         if reason:
             break
-    return Solution(lo, hi, names, stages, tuple(records), {p: float(v) for p, v in params.items()})
+    return solution()
 
 
 def format_record(r: PinnRecord) -> str:

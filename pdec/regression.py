@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Mapping
 
 import jax
 import jax.numpy as jnp
@@ -60,6 +61,16 @@ class FitSettings:
     n_test: int = 10000
     test_fraction: float = 0.1
     analysis_points: tuple[int, ...] = (4096, 128, 32)  # per axis, for the residue's spectrum
+
+
+def with_options(cfg: FitSettings, options: Mapping[str, object], d: int) -> FitSettings:
+    """``cfg`` with the `solver` options that apply to a fit: adam, iterations, width, points."""
+    schedule = multistage.schedule_with(cfg.schedule or default_schedule(d), options)
+    points = options.get("points")
+    if points is None:
+        return replace(cfg, schedule=schedule)
+    return replace(cfg, schedule=schedule, base_points=(int(points),) * 3,
+                   max_points=tuple(max(int(points), m) for m in cfg.max_points))
 
 
 def _per_dim(values: tuple[int, ...], d: int) -> int:
@@ -219,32 +230,48 @@ def solve_fit(
     tol: float = 1e-15,
     max_stages: int = 4,
     seed: int = 0,
-    callback: Callable[[multistage.StageRecord], None] | None = None,
+    callback: Callable[[Solution], None] | None = None,
     settings: FitSettings | None = None,
+    start: Solution | None = None,
+    progress: optimize.Progress | None = None,
 ) -> Solution:
     """Fit each field by multi-stage networks until its held-out relative L2 error <= tol.
 
     ``targets``: one per field, a traceable callable ``f(points (N, d)) -> (N,)`` or a data
-    pair ``(X (N, d), Y (N,))``. ``callback`` gets each finished stage's ``StageRecord``.
+    pair ``(X (N, d), Y (N,))``. ``callback`` gets the solution so far after every stage (its
+    last report entry is the stage just done); ``start`` continues an earlier run with the
+    same seed, giving what the uninterrupted run gives.
     """
     cfg = settings or FitSettings()
     lo = jnp.atleast_1d(jnp.asarray(lower, dtype=jnp.float64))
     hi = jnp.atleast_1d(jnp.asarray(upper, dtype=jnp.float64))
-    if len(field_names) != len(targets):
-        raise ValueError(f"{len(field_names)} field names but {len(targets)} targets")
-    all_stages, report = [], []
-    for i, (name, target) in enumerate(zip(field_names, targets)):
+    names = tuple(field_names)
+    if len(names) != len(targets):
+        raise ValueError(f"{len(names)} field names but {len(targets)} targets")
+    all_stages: list[tuple] = [start.field_stages(n) if start else () for n in names]
+    reports: list[tuple] = [tuple(r for r in start.report if r.field == n) if start else () for n in names]
+
+    def solution() -> Solution:
+        return Solution(lo, hi, names, tuple(all_stages), tuple(r for rs in reports for r in rs), {})
+
+    for i, (name, target) in enumerate(zip(names, targets)):
         key = jax.random.fold_in(jax.random.PRNGKey(seed), i)
+        if multistage.finished(reports[i], tol, max_stages):
+            continue
         if callable(target):
             task = ClosedFormTask(target, lo, hi, cfg, key)
         else:
             x, y = target
             task = _data_task(lo, hi, x, y, cfg, key)
+
+        def stage_done(stages, records, i=i):
+            all_stages[i], reports[i] = stages, records
+            if callback is not None:
+                callback(solution())
+
         schedule = cfg.schedule or default_schedule(int(lo.shape[0]))
-        stages, records = multistage.run(
-            task, schedule, tol=tol, max_stages=max_stages, key=key,
-            min_gain=cfg.min_gain, field=name, callback=callback,
+        all_stages[i], reports[i] = multistage.run(
+            task, schedule, tol=tol, max_stages=max_stages, key=key, min_gain=cfg.min_gain, field=name,
+            callback=stage_done, start=(all_stages[i], reports[i]), progress=progress,
         )
-        all_stages.append(stages)
-        report.extend(records)
-    return Solution(lo, hi, tuple(field_names), tuple(all_stages), tuple(report), {})
+    return solution()

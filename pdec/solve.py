@@ -4,47 +4,60 @@ from __future__ import annotations
 
 from typing import Callable
 
+from pdec import options, pinn, regression
 from pdec.errors import PdecError
 from pdec.lowering import lower
 from pdec.multistage import StageRecord, format_stage
-from pdec.pinn import PinnRecord, format_record, solve_equations
+from pdec.optimize import Progress
+from pdec.pinn import PinnRecord, format_record
 from pdec.problem import Problem
-from pdec.regression import solve_fit
 from pdec.solution import Solution
 
 DEFAULT_TOL = 1e-15
 DEFAULT_STAGES = 4
 
 
-def solve(problem: Problem, *, tol: float = DEFAULT_TOL, max_stages: int = DEFAULT_STAGES, seed: int = 0,
-          callback: Callable[[StageRecord], None] | None = None, verbose: bool = False) -> Solution:
-    """Solve `problem` stage by stage until the held-out relative L2 error is <= `tol`.
+def solve(problem: Problem, *, stages: int | None = None, tol: float | None = None, seed: int | None = None,
+          callback: Callable[[Solution], None] | None = None, verbose: bool = False,
+          resume: Solution | None = None, progress: Progress | None = None) -> Solution:
+    """Solve `problem` stage by stage until the relative L2 error on held-out points is <= `tol`.
 
-    `callback` gets each finished stage's record; `verbose` prints one line per stage.
+    `stages`, `tol`, `seed` override the file's `solver` line (defaults: 4, 1e-15, 0); the other
+    solver options (adam, iterations, width, points, gamma) come from that line. `callback`
+    gets the solution so far after every stage (`solution.report[-1]` is the stage just done),
+    e.g. to save it; `verbose` prints one line per stage; `resume` continues a solution saved
+    from an interrupted run of the same problem and seed (the result is the uninterrupted
+    run's); `progress(phase, step, total, loss)` is called during training.
     """
-    if tol <= 0 or max_stages < 1:
-        raise PdecError(f"need tol > 0 and at least one stage (got tol={tol}, stages={max_stages})")
+    opts = options.merge(dict(problem.options), {"stages": stages, "tol": tol, "seed": seed})
+    max_stages = int(opts.get("stages", DEFAULT_STAGES))
+    tol = float(opts.get("tol", DEFAULT_TOL))
+    seed = int(opts.get("seed", 0))
+    if resume is not None and tuple(resume.field_names) != problem.field_names:
+        raise PdecError(f"cannot resume: the saved run has fields {', '.join(resume.field_names)}, "
+                        f"the problem has {', '.join(problem.field_names)}")
 
-    def report(record: StageRecord) -> None:
+    def report(solution: Solution) -> None:
         if verbose:
-            print(format_stage(record), flush=True)
+            print(describe_stage(solution.report[-1]), flush=True)
         if callback is not None:
-            callback(record)
+            callback(solution)
 
     if problem.is_regression:
         targets = lower(problem).targets
         fits = [targets[f.field] if f.expr is not None else (f.points, f.values) for f in problem.fits]
-        return solve_fit(problem.lower, problem.upper, [f.field for f in problem.fits], fits,
-                         tol=tol, max_stages=max_stages, seed=seed, callback=report)
-    lowered = lower(problem)
+        cfg = regression.with_options(regression.FitSettings(), opts, problem.dimension)
+        return regression.solve_fit(problem.lower, problem.upper, [f.field for f in problem.fits], fits,
+                                    tol=tol, max_stages=max_stages, seed=seed, callback=report, settings=cfg,
+                                    start=resume, progress=progress)
+    cfg = pinn.with_options(pinn.PinnSettings(), opts)
+    return pinn.solve_equations(problem, lower(problem), tol=tol, max_stages=max_stages, seed=seed, settings=cfg,
+                                callback=report, start=resume, progress=progress)
 
-    def report_stage(record: PinnRecord) -> None:
-        if verbose:
-            print(format_record(record), flush=True)
-        if callback is not None:
-            callback(record)
 
-    return solve_equations(problem, lowered, tol=tol, max_stages=max_stages, seed=seed, callback=report_stage)
+def describe_stage(record: StageRecord | PinnRecord) -> str:
+    """One line for a finished stage of either kind."""
+    return format_record(record) if isinstance(record, PinnRecord) else format_stage(record)
 
 
 def converged(solution: Solution, tol: float = DEFAULT_TOL) -> bool:

@@ -1,8 +1,9 @@
 """Save and load solutions: a folder with `solution.json` (what it is) and `solution.npz` (numbers).
 
 Format "pdec-solution", version 1:
-- `solution.json`: {"format", "version", "pdec_version", "fields", "lower", "upper", "parameters",
-  "stages": [[{"layers", "sine_first", "angle"}, ...] per field], "report": [stage records]}
+- `solution.json`: {"format", "version", "pdec_version", "fields", "coordinates", "lower", "upper",
+  "parameters", "stages": [[{"layers", "sine_first", "angle"}, ...] per field], "report": [stage
+  records]}; "coordinates" (the axes' names, [] when not known) is absent from older files.
 - `solution.npz`: float64 arrays `lower`, `upper`, and for field i, stage k, layer l:
   `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`.
 Arrays are stored exactly, so a loaded solution gives the same values to the last bit. Each file
@@ -47,12 +48,17 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def _finite_or_none(value: Any) -> Any:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that the file is either the old one or the whole new one."""
+    _atomic_write(path, lambda fh: fh.write(data))
+
+
+def plain(value: Any) -> Any:
     """A record's value as JSON can hold it: NumPy scalars as Python ones, NaN as null."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, dict):
-        return {k: _finite_or_none(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value
@@ -80,11 +86,12 @@ def save(solution: Solution, directory: str | Path) -> Path:
     header = {
         "format": FORMAT, "version": VERSION, "pdec_version": __version__,
         "fields": list(solution.field_names),
+        "coordinates": list(solution.coordinate_names),
         "lower": [float(v) for v in np.asarray(solution.lower)],
         "upper": [float(v) for v in np.asarray(solution.upper)],
         "parameters": {k: float(v) for k, v in solution.parameters.items()},
         "stages": stages_meta,
-        "report": [{"type": type(r).__name__, **{k: _finite_or_none(v) for k, v in dataclasses.asdict(r).items()}}
+        "report": [{"type": type(r).__name__, **{k: plain(v) for k, v in dataclasses.asdict(r).items()}}
                    for r in solution.report],
     }
     _atomic_write(folder / NPZ_NAME, lambda fh: np.savez(fh, **arrays))
@@ -149,7 +156,10 @@ def load(directory: str | Path) -> Solution:
         if len(stages) != len(fields):
             raise KeyError("fields")
         report = tuple(_record(r) for r in header.get("report", []))
+        coordinates = tuple(str(c) for c in header.get("coordinates", []))
+        if coordinates and len(coordinates) != len(arrays["lower"]):
+            raise ValueError(f"{len(coordinates)} coordinate names for a {len(arrays['lower'])}-dimensional box")
         return Solution(jnp.asarray(arrays["lower"]), jnp.asarray(arrays["upper"]), fields, tuple(stages),
-                        report, {k: float(v) for k, v in header.get("parameters", {}).items()})
+                        report, {k: float(v) for k, v in header.get("parameters", {}).items()}, coordinates)
     except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
         raise _damaged(npath, f"cannot read the saved solution ({type(exc).__name__}: {exc})") from None

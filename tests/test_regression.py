@@ -35,7 +35,7 @@ def target_1d(x):
 def fit_1d():
     lines = []
     sol = solve_fit([-1.0], [1.0], ["u"], [target_1d], tol=0.0, max_stages=2, settings=SMALL,
-                    callback=lambda r: lines.append(format_stage(r)))
+                    callback=lambda s: lines.append(format_stage(s.report[-1])))
     return sol, lines
 
 

@@ -1,0 +1,82 @@
+"""Run folders: what `pdec solve` writes, stage by stage, so that nothing is lost.
+
+A run folder holds
+- the `.pde` source as solved,
+- `settings.json`: the options given on the command line, the seed, pdec's version,
+- `solution.json` + `solution.npz` (`pdec.store`), rewritten atomically after every stage,
+- `report.json`: every figure of the end-of-run table, the stop reason, whether `tol` was met.
+
+`resume` checks that a folder belongs to the same problem and gives back what to continue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pdec import store
+from pdec.errors import PdecError
+from pdec.problem import Problem
+from pdec.solution import Solution
+
+SETTINGS, REPORT = "settings.json", "report.json"
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """A run folder and the command-line options its run was started with."""
+
+    path: Path
+    options: dict[str, Any]  # stages, tol, seed and `--set` options; None = not given
+
+    def write_start(self, problem: Problem) -> None:
+        """Create the folder with the source and the settings (before the first stage)."""
+        from pdec import __version__
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        (self.path / Path(problem.filename).name).write_text(problem.source)
+        body = {"file": Path(problem.filename).name, "options": self.options, "pdec_version": __version__}
+        store.atomic_write(self.path / SETTINGS, json.dumps(body, indent=1).encode())
+
+    def save(self, solution: Solution, *, tol: float, done: bool = False) -> None:
+        """Save the solution so far and its report (called after every stage)."""
+        store.save(solution, self.path)
+        last = [r for r in solution.report if r.stop_reason]
+        body = {
+            "fields": list(solution.field_names),
+            "parameters": dict(solution.parameters),
+            "stages": [{"type": type(r).__name__, **store.plain(dataclasses.asdict(r))} for r in solution.report],
+            "finished": done,
+            "stop_reason": last[-1].stop_reason if last else "",
+            "tol": tol,
+        }
+        store.atomic_write(self.path / REPORT, json.dumps(body, indent=1).encode())
+
+
+def resume(folder: str | Path, problem: Problem, given: dict[str, Any]) -> tuple[RunFolder, Solution | None]:
+    """The run folder to continue and its saved solution (None if no stage finished); PdecError
+    if it is not a run folder, or was solved from a different problem or seed."""
+    path = Path(folder)
+    settings_path = path / SETTINGS
+    if not settings_path.is_file():
+        raise PdecError(f"{path} is not a pdec run folder (no {SETTINGS})", filename=str(path),
+                        hint="give the folder that `pdec solve` printed (`saved to ...`)")
+    try:
+        saved = json.loads(settings_path.read_text())
+        source = (path / saved["file"]).read_text()
+        options = dict(saved["options"])
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise PdecError(f"cannot read the run folder's settings ({exc})", filename=str(settings_path)) from None
+    if source != problem.source:
+        raise PdecError(f"the run in {path} was solved from a different version of {saved['file']}",
+                        filename=str(path), hint="resume needs the same file; start a new run with --out")
+    if given.get("seed") is not None and given["seed"] != options.get("seed"):
+        raise PdecError(f"the run in {path} used seed {options.get('seed')}, not {given['seed']}",
+                        filename=str(path), hint="leave --seed out to continue with the run's seed")
+    merged = {**options, **{k: v for k, v in given.items() if v is not None}}
+    if not (path / store.JSON_NAME).is_file():  # stopped before its first stage was done
+        return RunFolder(path, merged), None
+    return RunFolder(path, merged), store.load(path)

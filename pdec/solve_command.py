@@ -1,0 +1,89 @@
+"""`pdec solve FILE`: solve with live progress, save every finished stage, resume, report.
+
+Exit status: 0 the tolerance was met, 1 it was not (the run is still saved), 130 interrupted
+(the finished stages are saved, and the message says how to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+from pdec import options, runs
+from pdec.errors import PdecError
+from pdec.problem import Problem
+from pdec.progress import ProgressLine
+from pdec.report import parameter_lines, table
+from pdec.solution import Solution
+from pdec.solve import DEFAULT_TOL, converged, describe_stage, solve, summary
+
+
+def parse_set(items: list[str]) -> dict[str, Any]:
+    """`--set name=value` items as solver options (`on`, `off`, `auto` or a number)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        name, eq, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not eq or not name or not text:
+            raise PdecError(f"--set expects OPTION=VALUE, got '{item}'", hint="e.g. --set gamma=0.5")
+        if text in ("on", "off", "auto"):
+            value: Any = text
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                raise PdecError(f"--set {name}: '{text}' is not a number", hint="values are numbers, on, off or auto") from None
+        out[name] = options.check(name, value)
+    return out
+
+
+def solve_command(problem: Problem, args: argparse.Namespace) -> int:
+    """Run `pdec solve` for a checked problem and parsed arguments; returns the exit status."""
+    given = {"stages": args.stages, "tol": args.tol, "seed": args.seed, **parse_set(args.set)}
+    options.merge(given)  # refuse bad values before any work
+    if args.resume:
+        if args.out:
+            raise PdecError("give either --out or --resume: a resumed run stays in its folder")
+        folder, start = runs.resume(args.resume, problem, given)
+    else:
+        seed = given["seed"] if given["seed"] is not None else problem.options.get("seed", 0)
+        folder = runs.RunFolder(Path(args.out) if args.out else Path("runs") / Path(problem.filename).stem,
+                                {**given, "seed": seed})
+        folder.write_start(problem)
+        start = None
+    opts = folder.options
+    extra = {k: v for k, v in opts.items() if k not in ("stages", "tol", "seed") and v is not None}
+    problem = dataclasses.replace(problem, options={**problem.options, **extra})
+    tol = opts.get("tol") or problem.options.get("tol") or DEFAULT_TOL
+    line = ProgressLine() if not args.quiet else None
+    if start is not None and not args.quiet:
+        print(f"resuming {folder.path} after stage {len(start.report)}", flush=True)
+
+    def stage_done(solution: Solution) -> None:
+        if line is not None:
+            line.clear()
+            print(describe_stage(solution.report[-1]), flush=True)
+        folder.save(solution, tol=tol)
+
+    try:
+        solution = solve(problem, stages=opts.get("stages"), tol=opts.get("tol"), seed=opts.get("seed"),
+                         callback=stage_done, resume=start, progress=line)
+    except KeyboardInterrupt:
+        if line is not None:
+            line.clear()
+        print(f"\npdec: interrupted; the finished stages are saved in {folder.path}\n"
+              f"continue with: pdec solve {problem.filename} --resume {folder.path}", file=sys.stderr)
+        return 130
+    folder.save(solution, tol=tol, done=True)
+    if not args.quiet:
+        print()
+        print(table(solution))
+    truths = {p.name: p.truth for p in problem.parameters}
+    for text in parameter_lines(solution, truths):
+        print(text)
+    print(summary(solution))
+    print(f"saved to {folder.path}")
+    return 0 if converged(solution, tol) else 1

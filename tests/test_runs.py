@@ -1,0 +1,116 @@
+"""Run folders: every stage saved as it finishes, kill and resume, Ctrl-C, NaN retry, progress."""
+
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pdec
+from pdec import multistage
+from pdec.progress import ProgressLine
+from pdec.regression import FitSettings, solve_fit
+from pdec.multistage import Schedule, StageSettings
+
+SOURCE = """domain x in [-1, 1]
+fit u(x) = sin(2*x + 1) + 0.2*exp(1.3*x)
+solver adam = 100, iterations = 20, points = 100
+"""
+
+
+def pdec_solve(*args, cwd):
+    return subprocess.Popen([sys.executable, "-m", "pdec", "solve", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(path: Path, proc, timeout=120.0):
+    t0 = time.time()
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.time() - t0 < timeout
+        time.sleep(0.02)
+
+
+def stages_saved(folder: Path) -> int:
+    return len(json.loads((folder / "solution.json").read_text())["report"])
+
+
+def test_killed_run_resumes_to_the_uninterrupted_result(tmp_path):
+    (tmp_path / "f.pde").write_text(SOURCE)
+    killed = pdec_solve("f.pde", "--stages", "2", "--out", "killed", cwd=tmp_path)
+    wait_for(tmp_path / "killed" / "report.json", killed)
+    killed.kill()  # SIGKILL right after stage 1 was saved: no chance to clean up
+    killed.wait()
+    assert stages_saved(tmp_path / "killed") == 1
+
+    resumed = subprocess.run([sys.executable, "-m", "pdec", "solve", "f.pde", "--stages", "2", "--resume", "killed"],
+                             cwd=tmp_path, capture_output=True, text=True)
+    assert "resuming killed after stage 1" in resumed.stdout, resumed.stderr
+    whole = subprocess.run([sys.executable, "-m", "pdec", "solve", "f.pde", "--stages", "2", "--out", "whole",
+                            "--quiet"], cwd=tmp_path, capture_output=True, text=True)
+    a, b = pdec.load(tmp_path / "killed"), pdec.load(tmp_path / "whole")
+    x = np.linspace(-1, 1, 777)
+    assert len(a.report) == len(b.report) == 2
+    assert np.array_equal(np.asarray(a(x)), np.asarray(b(x)))  # bit for bit
+    assert [r.rel_l2 for r in a.report] == [r.rel_l2 for r in b.report]
+    assert json.loads((tmp_path / "killed" / "report.json").read_text())["finished"] is True
+
+    other = tmp_path / "g.pde"
+    other.write_text(SOURCE.replace("0.2", "0.3"))
+    refused = subprocess.run([sys.executable, "-m", "pdec", "solve", "g.pde", "--resume", "killed"],
+                             cwd=tmp_path, capture_output=True, text=True)
+    assert refused.returncode == 2 and "different version" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_ctrl_c_ends_cleanly_and_says_how_to_resume(tmp_path):
+    (tmp_path / "f.pde").write_text(SOURCE)
+    proc = pdec_solve("f.pde", "--out", "r", cwd=tmp_path)
+    wait_for(tmp_path / "r" / "settings.json", proc)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err
+    assert "pdec solve f.pde --resume r" in err
+
+
+def test_a_stage_whose_loss_is_nan_is_retried_with_safer_settings(monkeypatch):
+    real, calls = multistage.train, []
+
+    def flaky(setup, params, settings, progress=None):
+        calls.append(settings.adam_lr)
+        params, loss, iters = real(setup, params, settings, progress)
+        return params, (float("nan") if len(calls) == 1 else loss), iters
+
+    monkeypatch.setattr(multistage, "train", flaky)
+    quick = FitSettings(schedule=Schedule((StageSettings(adam_steps=50, optimizer="lm", iterations=10),)),
+                        base_points=(64, 64, 64))
+    sol = solve_fit([-1.0], [1.0], ["u"], [lambda x: np.sin(x[:, 0])], tol=1e-30, max_stages=1, settings=quick)
+    assert calls == [1e-3, 1e-4]
+    assert sol.report[0].kept and np.isfinite(sol.report[0].loss)
+
+    monkeypatch.setattr(multistage, "train", lambda s, p, st, progress=None: (p, float("nan"), 0))
+    sol = solve_fit([-1.0], [1.0], ["u"], [lambda x: np.sin(x[:, 0])], tol=1e-30, max_stages=2, settings=quick)
+    assert not sol.report[0].kept and sol.report[0].stop_reason.startswith("diverged")
+    assert sol.stages == ((),)
+
+
+class Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_line_on_a_terminal_only():
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        line = ProgressLine(stream, min_interval=0.0)
+        line("stage 1 adam", 100, 200, 1e-3)
+        line("stage 1 adam", 200, 200, 1e-4)
+        line.clear()
+    assert "stage 1 adam" in tty.getvalue() and "200/200" in tty.getvalue() and "1.000e-04" in tty.getvalue()
+    assert pipe.getvalue() == ""
