@@ -41,6 +41,7 @@ class PdecError(Exception):
         return PdecError(self.message, self.span, hint=self.hint, source=source, filename=filename)
 
     def render(self) -> str:
+        """The message as the CLI prints it: location, source line with a caret, hint."""
         if self.span is None:
             head = f"{self.filename}: {self.message}"
             lines = [head]

@@ -171,30 +171,37 @@ class Problem:
 
     @property
     def dimension(self) -> int:
+        """The number of coordinates (1 to 3)."""
         return len(self.coordinates)
 
     @property
     def coordinate_names(self) -> tuple[str, ...]:
+        """The coordinates' names in the domain's order: the columns of every points array."""
         return tuple(c.name for c in self.coordinates)
 
     @property
     def field_names(self) -> tuple[str, ...]:
+        """The fields' names in declared order: the columns of a multi-field solution's values."""
         return tuple(f.name for f in self.fields)
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
+        """The names of the unknown parameters to infer."""
         return tuple(p.name for p in self.parameters)
 
     @property
     def lower(self) -> np.ndarray:
+        """The box's lower corner (d,), float64."""
         return np.array([c.lower for c in self.coordinates], dtype=np.float64)
 
     @property
     def upper(self) -> np.ndarray:
+        """The box's upper corner (d,), float64."""
         return np.array([c.upper for c in self.coordinates], dtype=np.float64)
 
     @property
     def is_regression(self) -> bool:
+        """Whether this is a `fit` problem (regression, no equation)."""
         return bool(self.fits)
 
     def faces(self) -> tuple[Face, ...]:

@@ -84,6 +84,7 @@ class Solution:
     coordinate_names: tuple[str, ...] = ()  # the box's axes in order; () when not known
 
     def __call__(self, points) -> jax.Array:
+        """The fields at `points` (N, d) (or (N,) in 1D): (N,) for one field, else (N, n_fields)."""
         return self.evaluate(points)
 
     def evaluate(self, points, batch: int = BATCH) -> jax.Array:
