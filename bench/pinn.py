@@ -1,13 +1,18 @@
-"""Multi-stage PINN on the gallery's equation problems: error per stage, with default settings.
+"""Multi-stage PINN on the gallery's equation problems: error per stage, with default settings,
+beside a single-stage baseline.
 
-    python bench/pinn.py                     # every problem below
-    python bench/pinn.py ode_point poisson1d # some of them
+    python bench/pinn.py                          # every problem below
+    python bench/pinn.py ode_point poisson1d      # some of them
+    python bench/pinn.py poisson1d --set gpinn=on # a solver option for every run
 
 Prints, per problem, one row per stage (eps, kappa, gamma, points, loss, equation residual RMS,
-condition residual max, relative L2 and max error on 10,000 random test points, time).
+condition residual max, relative L2 and max error on 10,000 random test points, parameters,
+time), then the baseline: one stage of the same code whose Adam steps and LM iterations are
+multiplied by the number of stages the multi-stage run trained, so both get about the same time.
 """
 
 import argparse
+import dataclasses
 import platform
 import sys
 import time
@@ -18,8 +23,63 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 
 import pdec  # noqa: E402  (float64 first)
 import jax  # noqa: E402
+from pdec.pinn import PinnSettings  # noqa: E402
+from pdec.solve_command import parse_set  # noqa: E402
 
 PROBLEMS = ["ode_point", "poisson1d", "burgers_steady", "poisson2d", "heat"]
+
+
+def header(title: str, seed: int) -> None:
+    print(f"# {title}, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, jax {jax.__version__}, "
+          f"{jax.device_count()} {jax.devices()[0].platform.upper()} device(s), seed {seed}\n")
+
+
+def rows(sol, truths: dict) -> None:
+    names = list(sol.parameters)
+    extra = "".join(f" {n} | {n} rel err |" for n in names)
+    print(f"| stage | eps | kappa | gamma | points | loss | eq RMS | cond max | rel L2 | max abs |{extra} s |")
+    print("|---" * (11 + 2 * len(names)) + "|")
+    for r in sol.report:
+        kappa = ", ".join(f"{k:.3g}" for k in r.kappa)
+        stage = f"{r.stage}" + ("" if r.kept else " (discarded)")
+        params = "".join(f" {r.parameters[n]:.15g} | {relative(r.parameters[n], truths.get(n))} |" for n in names)
+        print(f"| {stage} | {r.eps:.2e} | {kappa} | {r.gamma:.3f} | {r.points} | {r.loss:.2e} | "
+              f"{r.equation_rms:.2e} | {r.condition_max:.2e} | {r.rel_l2:.2e} | {r.max_error:.2e} |{params} "
+              f"{r.wall_time:.1f} |")
+
+
+def relative(value: float, truth: float | None) -> str:
+    return "-" if truth is None else f"{abs(value - truth) / abs(truth):.2e}"
+
+
+def final(sol, truths: dict) -> str:
+    kept = [r for r in sol.report if r.kept][-1]
+    params = "".join(f", {n} rel err {relative(v, truths.get(n))}" for n, v in sol.parameters.items())
+    return f"rel L2 {kept.rel_l2:.2e}, max {kept.max_error:.2e}{params}"
+
+
+def run(problem, stages: int, seed: int, baseline: bool, options: dict) -> None:
+    """Multi-stage solve, its table, and the same-time single-stage baseline."""
+    problem = dataclasses.replace(problem, options={**problem.options, **options})
+    truths = {p.name: p.truth for p in problem.parameters}
+    t0 = time.perf_counter()
+    sol = pdec.solve(problem, stages=stages, seed=seed)
+    total = time.perf_counter() - t0
+    rows(sol, truths)
+    print(f"\nmulti-stage: {final(sol, truths)}, {total:.0f} s; stop: {sol.report[-1].stop_reason}")
+    if not baseline:
+        print(flush=True)
+        return
+    n = len(sol.report)
+    first = PinnSettings().schedule[0]
+    one = dataclasses.replace(problem, options={
+        **problem.options, "adam": problem.options.get("adam", first.adam_steps) * n,
+        "iterations": problem.options.get("iterations", first.iterations) * n})
+    t0 = time.perf_counter()
+    base = pdec.solve(one, stages=1, seed=seed)
+    print(f"single stage (Adam and LM steps x{n}): {final(base, truths)}, {time.perf_counter() - t0:.0f} s")
+    kept = [r for r in sol.report if r.kept][-1]
+    print(f"ratio of rel L2, single / multi-stage: {base.report[-1].rel_l2 / kept.rel_l2:.3g}\n", flush=True)
 
 
 def main() -> None:
@@ -27,25 +87,15 @@ def main() -> None:
     ap.add_argument("problems", nargs="*", default=PROBLEMS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--stages", type=int, default=4)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
     args = ap.parse_args()
-    print(f"# PINN bench, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, jax {jax.__version__}, "
-          f"{jax.device_count()} {jax.devices()[0].platform.upper()} device(s), seed {args.seed}\n")
+    options = parse_set(args.set)
+    header("PINN bench" + "".join(f", {o}" for o in args.set), args.seed)
     for name in args.problems:
         problem = pdec.compile(ROOT / "problems" / f"{name}.pde")
         print(f"## {name}: {problem.equations[0].text}\n")
-        print("| stage | eps | kappa | gamma | points | loss | eq RMS | cond max | rel L2 | max abs | s |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
-        t0 = time.perf_counter()
-        sol = pdec.solve(problem, stages=args.stages, seed=args.seed)
-        for r in sol.report:
-            kappa = ", ".join(f"{k:.3g}" for k in r.kappa)
-            stage = f"{r.stage}" + ("" if r.kept else " (discarded)")
-            print(f"| {stage} | {r.eps:.2e} | {kappa} | {r.gamma:.3f} | {r.points} | {r.loss:.2e} | "
-                  f"{r.equation_rms:.2e} | {r.condition_max:.2e} | {r.rel_l2:.2e} | {r.max_error:.2e} | "
-                  f"{r.wall_time:.1f} |")
-        kept = [r for r in sol.report if r.kept]
-        print(f"\nfinal rel L2 {kept[-1].rel_l2:.2e}, max {kept[-1].max_error:.2e}, "
-              f"{time.perf_counter() - t0:.0f} s; stop: {sol.report[-1].stop_reason}\n", flush=True)
+        run(problem, args.stages, args.seed, not args.no_baseline, options)
 
 
 if __name__ == "__main__":

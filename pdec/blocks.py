@@ -42,7 +42,7 @@ class Block:
     """
 
     name: str
-    kind: str  # equation | condition | periodic | data
+    kind: str  # equation | gradient | condition | periodic | data
     sites: tuple[Array, ...]
     needs: tuple[Key, ...]
     combine: Combine
@@ -101,6 +101,32 @@ def residual_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
     return Block(name, kind, (points,), lowered.needs, combine, jnp.zeros((points.shape[0], 0)))
 
 
+def gradient_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
+    """gPINN: the derivatives of an equation's residual along every coordinate, d r / d x_j.
+
+    By the chain rule d r/d x_j = (explicit x_j-dependence of r) + sum over its inputs D^a u of
+    (d r / d D^a u) * D^(a + e_j) u: a forward-mode jvp of the lowered residual in the direction
+    (e_j, the next-order derivative values). So the block needs every derivative one order up,
+    and, like every block, is pointwise and linear in the stages' derivative values.
+    """
+    d = points.shape[1]
+    up = lambda a, j: tuple(n + (i == j) for i, n in enumerate(a))  # noqa: E731
+    needs = tuple(dict.fromkeys(lowered.needs + tuple((f, up(a, j)) for f, a in lowered.needs for j in range(d))))
+
+    def combine(sites, values, data, params):
+        pts, vals = sites[0], values[0]
+        own = {k: vals[k] for k in lowered.needs}
+        rows = []
+        for j in range(d):
+            direction = jnp.zeros_like(pts).at[:, j].set(1.0)
+            tangent = {(f, a): vals[(f, up(a, j))] for f, a in lowered.needs}
+            _, dr = jax.jvp(lambda p, v: lowered(p, v, params), (pts, own), (direction, tangent))
+            rows.append(dr)
+        return jnp.stack(rows, axis=1)
+
+    return Block(name, "gradient", (points,), needs, combine, jnp.zeros((points.shape[0], 0)))
+
+
 def periodic_block(name: str, fields: tuple[str, ...], axis: int, order: int, dimension: int,
                    low_end: Array, high_end: Array) -> Block:
     """Each field and its derivatives along `axis` up to `order` agree at both ends."""
@@ -134,12 +160,16 @@ def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> Poin
 
 
 def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: int,
-                   n_face: int) -> tuple[Block, ...]:
-    """Every residual block of an equation problem, on freshly sampled points."""
+                   n_face: int, gpinn: bool = False) -> tuple[Block, ...]:
+    """Every residual block of an equation problem, on freshly sampled points (with `gpinn`,
+    also each equation's residual gradient on the interior points)."""
     lo, hi, coords = problem.lower, problem.upper, problem.coordinate_names
     keys = iter(jax.random.split(key, 2 + len(lowered.equations) + len(lowered.conditions) + len(problem.periodic)))
     interior = latin_hypercube(next(keys), lo, hi, n_interior)
     blocks = [residual_block(f"equation (line {r.residual.line})", r, interior) for r in lowered.equations]
+    if gpinn:
+        blocks += [gradient_block(f"gradient of equation (line {r.residual.line})", r, interior)
+                   for r in lowered.equations]
     for r in lowered.conditions:
         pts = location_points(next(keys), lo, hi, r.residual.location, coords, n_face)
         blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.describe()} (line {r.residual.line})", r, pts))

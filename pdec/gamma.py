@@ -57,6 +57,6 @@ def trial_rates(make: Callable[[float], Callable[[Any], jax.Array]], theta: Any,
 
 def choose_gamma(make, theta, blocks, steps: int) -> float:
     """gamma for this stage: 1 without condition or data blocks, else from a trial run."""
-    if all(b.kind == "equation" for b in blocks):
+    if all(b.kind in ("equation", "gradient") for b in blocks):
         return 1.0
     return balance(*trial_rates(make, theta, steps))
