@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--resume", default=None, metavar="DIR",
                        help="continue the run saved in DIR after its last finished stage")
     solve.add_argument("--quiet", action="store_true", help="print only the final summary")
+    solve.add_argument("--devices", type=int, default=None, metavar="N",
+                       help="split the sample points across the first N visible devices (default: all)")
     ev = sub.add_parser("eval", help="print or write a saved solution's values")
     ev.add_argument("dir", help="run folder (as printed by `pdec solve`)")
     where = ev.add_mutually_exclusive_group(required=True)

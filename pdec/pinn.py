@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from pdec import devices as dev
 from pdec import network, spectrum
 from pdec.blocks import Block, frozen_field, problem_blocks
 from pdec.derivatives import PointFn, evaluate_fields
@@ -116,8 +117,9 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
     return out
 
 
-def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageSettings, base_params):
-    """theta = (networks per field, parameter corrections) -> the stage's residual vector."""
+def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageSettings, base_params, mesh=None):
+    """theta = (networks per field, parameter corrections) -> the stage's residual vector
+    (block rows split across ``mesh``, see `pdec.devices`)."""
     def fields_of(nets):
         def one(p):
             return lambda pt: network.apply(p, normalize(pt[None, :], lower, upper), kappa, s.sine_first, False)[0, 0]
@@ -131,7 +133,8 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
 
     def residual(theta):
         fields, params = unpack(theta)
-        return jnp.concatenate([m * b.residual(fields, scale, params) for b, m in zip(blocks, multipliers)])
+        placed = [dev.constrain_block(b, mesh) for b in blocks]
+        return dev.concat_rows([m * b.residual(fields, scale, params) for b, m in zip(placed, multipliers)], mesh)
 
     def jacobian(theta):
         """Rows of d residual / d theta, one pointwise row at a time (vmap of jacrev)."""
@@ -143,8 +146,8 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
             rows = jax.vmap(jax.jacrev(one, argnums=1), in_axes=(0, None))(b.rows(), theta)
             return jax.tree.map(lambda g: g.reshape((-1,) + g.shape[2:]), rows)
 
-        per_block = [block_rows(b, m) for b, m in zip(blocks, multipliers)]
-        return jax.tree.map(lambda *gs: jnp.concatenate(gs), *per_block)
+        per_block = [block_rows(dev.constrain_block(b, mesh), m) for b, m in zip(blocks, multipliers)]
+        return jax.tree.map(lambda *gs: dev.concat_rows(gs, mesh), *per_block)
 
     return residual, jacobian
 
@@ -214,13 +217,16 @@ def with_options(cfg: PinnSettings, options: Mapping[str, object]) -> PinnSettin
 
 def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,
                     settings: PinnSettings | None = None, callback: Callable[[Solution], None] | None = None,
-                    start: Solution | None = None, progress: Progress | None = None) -> Solution:
+                    start: Solution | None = None, progress: Progress | None = None,
+                    devices: int | None = None) -> Solution:
     """Solve an equation problem stage by stage; returns a Solution with inferred parameters.
 
     ``callback`` gets the solution so far after every stage (its last report entry is the stage
     just done); ``start`` continues an earlier run of the same problem and seed, giving what the
-    uninterrupted run gives."""
+    uninterrupted run gives. ``devices``: how many of the visible devices to split the blocks'
+    rows across (None: all; sample counts are rounded up to a multiple of it, `pdec.devices`)."""
     cfg = settings or PinnSettings()
+    mesh = dev.mesh(devices)
     names, d = problem.field_names, problem.dimension
     lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
     key = jax.random.PRNGKey(seed)
@@ -250,12 +256,14 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         frozen = frozen_fields(stages, names, lo, hi)
         eps, kappa = _next_scales(problem, lowered, frozen, params, cfg, k)
         grow = cfg.growth ** (k - 1)
-        n_int = int(cfg.interior_points[min(d, 3) - 1] * grow)
-        n_face = int(cfg.face_points[min(d, 3) - 1] * grow)
-        blocks = tuple(b.with_base(frozen) for b in problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face))
+        n_int = dev.round_up(int(cfg.interior_points[min(d, 3) - 1] * grow), mesh)
+        n_face = dev.round_up(int(cfg.face_points[min(d, 3) - 1] * grow), mesh)
+        sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face)
+        blocks = tuple(dev.place_block(dev.place_block(b, mesh).with_base(frozen), mesh) for b in sampled)
 
         def make(gamma: float, s: StageSettings):
-            return _residual_fn(blocks, block_multipliers(blocks, params, gamma), names, lo, hi, eps, kappa, s, params)
+            return _residual_fn(blocks, block_multipliers(blocks, params, gamma), names, lo, hi, eps, kappa, s, params,
+                                mesh)
 
         for tried, init_key in attempts(s, key):
             nets = {n: network.init_stage(jax.random.fold_in(init_key, 100 * k + i), d, tried.widths, 1, kappa,

@@ -18,7 +18,9 @@ from typing import Mapping
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import Mesh
 
+from pdec import devices as dev
 from pdec import multistage, network, optimize, spectrum
 from pdec.multistage import Schedule, StageSettings
 from pdec.sampling import chebyshev_nodes, tensor_grid
@@ -88,16 +90,21 @@ def _sum(stages, z):
     return sum_stages(stages, z)
 
 
-def _residual_pair(z: jax.Array, y: jax.Array, kappa: jax.Array, s: StageSettings):
-    """Residual vector net(z) - y and its per-point Jacobian rows."""
+def _residual_pair(z: jax.Array, y: jax.Array, kappa: jax.Array, s: StageSettings, mesh: Mesh | None = None):
+    """Residual vector net(z) - y and its per-point Jacobian rows (rows split across ``mesh``)."""
 
     def residual(p):
-        return network.apply(p, z, kappa, s.sine_first, s.angle)[:, 0] - y
+        zs, ys = dev.constrain((z, y), mesh)
+        return network.apply(p, zs, kappa, s.sine_first, s.angle)[:, 0] - ys
 
     def one(p, row):
         return network.apply(p, row[None, :-1], kappa, s.sine_first, s.angle)[0, 0] - row[-1]
 
-    _, jacobian = optimize.pointwise(one, jnp.concatenate([z, y[:, None]], axis=1))
+    rows = jnp.concatenate([z, y[:, None]], axis=1)
+
+    def jacobian(p):
+        return optimize.pointwise(one, dev.constrain(rows, mesh))[1](p)
+
     return residual, jacobian
 
 
@@ -119,6 +126,7 @@ class ClosedFormTask:
     upper: jax.Array
     settings: FitSettings
     key: jax.Array
+    mesh: Mesh | None = None  # devices to split the sample rows across (`pdec.devices`)
     z_test: jax.Array = field(init=False)
     y_test: jax.Array = field(init=False)
 
@@ -126,8 +134,8 @@ class ClosedFormTask:
         d = self.in_dim
         z = jax.random.uniform(jax.random.fold_in(self.key, 10**6), (self.settings.n_test, d),
                                jnp.float64, -1.0, 1.0)
-        object.__setattr__(self, "z_test", z)
-        object.__setattr__(self, "y_test", self._target(z))
+        object.__setattr__(self, "z_test", dev.place(z, self.mesh))
+        object.__setattr__(self, "y_test", dev.place(self._target(z), self.mesh))
 
     @property
     def in_dim(self) -> int:
@@ -143,10 +151,12 @@ class ClosedFormTask:
 
     def _points(self, n_axis: Sequence[int], k: int) -> jax.Array:
         d = self.in_dim
-        if d <= 2:
-            return tensor_grid([chebyshev_nodes(n) for n in n_axis])
-        n = min(math.prod(n_axis), _per_dim(self.settings.max_points, d))
-        return jax.random.uniform(jax.random.fold_in(self.key, k), (n, d), jnp.float64, -1.0, 1.0)
+        if d <= 2:  # the first axis's count rounded up to a multiple of the devices
+            n_axis = [dev.round_up(n_axis[0], self.mesh), *n_axis[1:]]
+            return dev.place(tensor_grid([chebyshev_nodes(n) for n in n_axis]), self.mesh)
+        n = dev.round_up(min(math.prod(n_axis), _per_dim(self.settings.max_points, d)), self.mesh)
+        return dev.place(jax.random.uniform(jax.random.fold_in(self.key, k), (n, d), jnp.float64, -1.0, 1.0),
+                         self.mesh)
 
     def setup(self, stages, s: StageSettings) -> multistage.StageSetup:
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
@@ -171,7 +181,7 @@ class ClosedFormTask:
         e = self._residue(stages, z)
         eps = spectrum.residue_size(e)
         y = e / eps if eps > 0 else e
-        residual, jacobian = _residual_pair(z, y, kappa, s)
+        residual, jacobian = _residual_pair(z, y, kappa, s, self.mesh)
         return multistage.StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian)
 
     def errors(self, stages) -> multistage.Errors:
@@ -187,6 +197,7 @@ class DataTask:
     z_test: jax.Array
     y_test: jax.Array
     settings: FitSettings
+    mesh: Mesh | None = None  # devices to split the training rows across (`pdec.devices`)
 
     @property
     def in_dim(self) -> int:
@@ -203,22 +214,25 @@ class DataTask:
             kappa = jnp.ones(d)
         eps = spectrum.residue_size(e)
         y = e / eps if eps > 0 else e
-        residual, jacobian = _residual_pair(self.z_train, y, kappa, s)
+        residual, jacobian = _residual_pair(self.z_train, y, kappa, s, self.mesh)
         return multistage.StageSetup(eps, kappa, int(self.z_train.shape[0]), residual, jacobian)
 
     def errors(self, stages) -> multistage.Errors:
         return _errors(stages, self.z_test, self.y_test)
 
 
-def _data_task(lower, upper, x, y, settings: FitSettings, key) -> DataTask:
+def _data_task(lower, upper, x, y, settings: FitSettings, key, mesh: Mesh | None = None) -> DataTask:
     x = jnp.asarray(x, dtype=jnp.float64).reshape(len(y), -1)
     y = jnp.asarray(y, dtype=jnp.float64).reshape(-1)
     n = int(y.shape[0])
     n_test = max(1, int(round(settings.test_fraction * n)))
+    spare = (n - n_test) % dev.size(mesh)  # training rows that would not split evenly: test them
+    if n - n_test - spare > 0:
+        n_test += spare
     perm = jax.random.permutation(jax.random.fold_in(key, 10**6 + 1), n)
     z = normalize(x, lower, upper)
     test, train = perm[:n_test], perm[n_test:]
-    return DataTask(z[train], y[train], z[test], y[test], settings)
+    return DataTask(*dev.place((z[train], y[train], z[test], y[test]), mesh), settings, mesh)
 
 
 def solve_fit(
@@ -234,15 +248,18 @@ def solve_fit(
     settings: FitSettings | None = None,
     start: Solution | None = None,
     progress: optimize.Progress | None = None,
+    devices: int | None = None,
 ) -> Solution:
     """Fit each field by multi-stage networks until its held-out relative L2 error <= tol.
 
     ``targets``: one per field, a traceable callable ``f(points (N, d)) -> (N,)`` or a data
     pair ``(X (N, d), Y (N,))``. ``callback`` gets the solution so far after every stage (its
     last report entry is the stage just done); ``start`` continues an earlier run with the
-    same seed, giving what the uninterrupted run gives.
+    same seed, giving what the uninterrupted run gives. ``devices``: how many of the visible
+    devices to split the sample rows across (None: all; `pdec.devices`).
     """
     cfg = settings or FitSettings()
+    mesh = dev.mesh(devices)
     lo = jnp.atleast_1d(jnp.asarray(lower, dtype=jnp.float64))
     hi = jnp.atleast_1d(jnp.asarray(upper, dtype=jnp.float64))
     names = tuple(field_names)
@@ -259,10 +276,10 @@ def solve_fit(
         if multistage.finished(reports[i], tol, max_stages):
             continue
         if callable(target):
-            task = ClosedFormTask(target, lo, hi, cfg, key)
+            task = ClosedFormTask(target, lo, hi, cfg, key, mesh)
         else:
             x, y = target
-            task = _data_task(lo, hi, x, y, cfg, key)
+            task = _data_task(lo, hi, x, y, cfg, key, mesh)
 
         def stage_done(stages, records, i=i):
             all_stages[i], reports[i] = stages, records

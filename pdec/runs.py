@@ -4,7 +4,8 @@ A run folder holds
 - the `.pde` source as solved,
 - `settings.json`: the options given on the command line, the seed, pdec's version,
 - `solution.json` + `solution.npz` (`pdec.store`), rewritten atomically after every stage,
-- `report.json`: every figure of the end-of-run table, the stop reason, whether `tol` was met.
+- `report.json`: every figure of the end-of-run table, the stop reason, whether `tol` was met,
+  and the devices the run used (how many, their kind and platform).
 
 `resume` checks that a folder belongs to the same problem and gives back what to continue.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class RunFolder:
 
     path: Path
     options: dict[str, Any]  # stages, tol, seed and `--set` options; None = not given
+    devices: dict[str, Any] = field(default_factory=dict)  # `pdec.devices.describe`, for the report
 
     def write_start(self, problem: Problem) -> None:
         """Create the folder with the source and the settings (before the first stage)."""
@@ -52,6 +54,7 @@ class RunFolder:
             "finished": done,
             "stop_reason": last[-1].stop_reason if last else "",
             "tol": tol,
+            "devices": self.devices,
         }
         store.atomic_write(self.path / REPORT, json.dumps(body, indent=1).encode())
 

@@ -19,7 +19,7 @@ DEFAULT_STAGES = 4
 
 def solve(problem: Problem, *, stages: int | None = None, tol: float | None = None, seed: int | None = None,
           callback: Callable[[Solution], None] | None = None, verbose: bool = False,
-          resume: Solution | None = None, progress: Progress | None = None) -> Solution:
+          resume: Solution | None = None, progress: Progress | None = None, devices: int | None = None) -> Solution:
     """Solve `problem` stage by stage until the relative L2 error on held-out points is <= `tol`.
 
     `stages`, `tol`, `seed` override the file's `solver` line (defaults: 4, 1e-15, 0); the other
@@ -27,7 +27,9 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
     gets the solution so far after every stage (`solution.report[-1]` is the stage just done),
     e.g. to save it; `verbose` prints one line per stage; `resume` continues a solution saved
     from an interrupted run of the same problem and seed (the result is the uninterrupted
-    run's); `progress(phase, step, total, loss)` is called during training.
+    run's); `progress(phase, step, total, loss)` is called during training. `devices`: how many
+    of the visible devices to split the sample points across (None: all of them; 1: no split;
+    see `pdec.devices`).
     """
     opts = options.merge(dict(problem.options), {"stages": stages, "tol": tol, "seed": seed})
     max_stages = int(opts.get("stages", DEFAULT_STAGES))
@@ -49,10 +51,10 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
         cfg = regression.with_options(regression.FitSettings(), opts, problem.dimension)
         return regression.solve_fit(problem.lower, problem.upper, [f.field for f in problem.fits], fits,
                                     tol=tol, max_stages=max_stages, seed=seed, callback=report, settings=cfg,
-                                    start=resume, progress=progress)
+                                    start=resume, progress=progress, devices=devices)
     cfg = pinn.with_options(pinn.PinnSettings(), opts)
     return pinn.solve_equations(problem, lower(problem), tol=tol, max_stages=max_stages, seed=seed, settings=cfg,
-                                callback=report, start=resume, progress=progress)
+                                callback=report, start=resume, progress=progress, devices=devices)
 
 
 def describe_stage(record: StageRecord | PinnRecord) -> str:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pdec import options, runs
+from pdec import devices, options, runs
 from pdec.errors import PdecError
 from pdec.problem import Problem
 from pdec.progress import ProgressLine
@@ -44,6 +44,7 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
     """Run `pdec solve` for a checked problem and parsed arguments; returns the exit status."""
     given = {"stages": args.stages, "tol": args.tol, "seed": args.seed, **parse_set(args.set)}
     options.merge(given)  # refuse bad values before any work
+    mesh = devices.mesh(args.devices)  # refuse more devices than are visible, before any work
     if args.resume:
         if args.out:
             raise PdecError("give either --out or --resume: a resumed run stays in its folder")
@@ -54,6 +55,7 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
                                 {**given, "seed": seed})
         folder.write_start(problem)
         start = None
+    folder = dataclasses.replace(folder, devices=devices.describe(mesh))
     opts = folder.options
     extra = {k: v for k, v in opts.items() if k not in ("stages", "tol", "seed") and v is not None}
     problem = dataclasses.replace(problem, options={**problem.options, **extra})
@@ -61,6 +63,9 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
     line = ProgressLine() if not args.quiet else None
     if start is not None and not args.quiet:
         print(f"resuming {folder.path} after stage {len(start.report)}", flush=True)
+    if not args.quiet:
+        used = folder.devices
+        print(f"devices: {used['count']} x {used['kind']} ({used['platform']})", flush=True)
 
     def stage_done(solution: Solution) -> None:
         if line is not None:
@@ -70,7 +75,7 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
 
     try:
         solution = solve(problem, stages=opts.get("stages"), tol=opts.get("tol"), seed=opts.get("seed"),
-                         callback=stage_done, resume=start, progress=line)
+                         callback=stage_done, resume=start, progress=line, devices=devices.size(mesh))
     except KeyboardInterrupt:
         if line is not None:
             line.clear()
