@@ -34,18 +34,20 @@ def header(title: str, seed: int) -> None:
           f"{jax.device_count()} {jax.devices()[0].platform.upper()} device(s), seed {seed}\n")
 
 
-def rows(sol, truths: dict) -> None:
-    names = list(sol.parameters)
+def table_head(names: list[str]) -> None:
     extra = "".join(f" {n} | {n} rel err |" for n in names)
     print(f"| stage | eps | kappa | gamma | points | loss | eq RMS | cond max | rel L2 | max abs |{extra} s |")
-    print("|---" * (11 + 2 * len(names)) + "|")
-    for r in sol.report:
-        kappa = ", ".join(f"{k:.3g}" for k in r.kappa)
-        stage = f"{r.stage}" + ("" if r.kept else " (discarded)")
-        params = "".join(f" {r.parameters[n]:.15g} | {relative(r.parameters[n], truths.get(n))} |" for n in names)
-        print(f"| {stage} | {r.eps:.2e} | {kappa} | {r.gamma:.3f} | {r.points} | {r.loss:.2e} | "
-              f"{r.equation_rms:.2e} | {r.condition_max:.2e} | {r.rel_l2:.2e} | {r.max_error:.2e} |{params} "
-              f"{r.wall_time:.1f} |")
+    print("|---" * (11 + 2 * len(names)) + "|", flush=True)
+
+
+def table_row(r, truths: dict) -> None:
+    """One stage's row, printed as soon as the stage is done."""
+    kappa = ", ".join(f"{k:.3g}" for k in r.kappa)
+    stage = f"{r.stage}" + ("" if r.kept else " (discarded)")
+    params = "".join(f" {v:.15g} | {relative(v, truths.get(n))} |" for n, v in r.parameters.items())
+    print(f"| {stage} | {r.eps:.2e} | {kappa} | {r.gamma:.3f} | {r.points} | {r.loss:.2e} | "
+          f"{r.equation_rms:.2e} | {r.condition_max:.2e} | {r.rel_l2:.2e} | {r.max_error:.2e} |{params} "
+          f"{r.wall_time:.1f} |", flush=True)
 
 
 def relative(value: float, truth: float | None) -> str:
@@ -62,10 +64,10 @@ def run(problem, stages: int, seed: int, baseline: bool, options: dict) -> None:
     """Multi-stage solve, its table, and the same-time single-stage baseline."""
     problem = dataclasses.replace(problem, options={**problem.options, **options})
     truths = {p.name: p.truth for p in problem.parameters}
+    table_head([p.name for p in problem.parameters])
     t0 = time.perf_counter()
-    sol = pdec.solve(problem, stages=stages, seed=seed)
+    sol = pdec.solve(problem, stages=stages, seed=seed, callback=lambda s: table_row(s.report[-1], truths))
     total = time.perf_counter() - t0
-    rows(sol, truths)
     print(f"\nmulti-stage: {final(sol, truths)}, {total:.0f} s; stop: {sol.report[-1].stop_reason}")
     if not baseline:
         print(flush=True)

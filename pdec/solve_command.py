@@ -83,10 +83,10 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
               f"continue with: pdec solve {problem.filename} --resume {folder.path}", file=sys.stderr)
         return 130
     folder.save(solution, tol=tol, done=True)
+    truths = {p.name: p.truth for p in problem.parameters}
     if not args.quiet:
         print()
-        print(table(solution))
-    truths = {p.name: p.truth for p in problem.parameters}
+        print(table(solution, truths))
     for text in parameter_lines(solution, truths):
         print(text)
     print(summary(solution))
