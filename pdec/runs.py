@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ class RunFolder:
 
         self.path.mkdir(parents=True, exist_ok=True)
         (self.path / Path(problem.filename).name).write_text(problem.source)
+        for rel in data_files(problem):  # so that the saved source compiles in the run folder
+            (self.path / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(problem.filename).parent / rel, self.path / rel)
         body = {"file": Path(problem.filename).name, "options": self.options, "pdec_version": __version__}
         store.atomic_write(self.path / SETTINGS, json.dumps(body, indent=1).encode())
 
@@ -57,6 +61,19 @@ class RunFolder:
             "devices": self.devices,
         }
         store.atomic_write(self.path / REPORT, json.dumps(body, indent=1).encode())
+
+
+def data_files(problem: Problem) -> list[Path]:
+    """The CSV files the problem reads, as relative paths inside its folder (others are not copied)."""
+    names = [o.source for o in problem.observations if o.source.endswith(".csv")]
+    names += [f.source for f in problem.fits if f.points is not None]
+    base = Path(problem.filename).parent
+    out = []
+    for name in dict.fromkeys(names):
+        rel = Path(name)
+        if not rel.is_absolute() and ".." not in rel.parts and (base / rel).is_file():
+            out.append(rel)
+    return out
 
 
 def resume(folder: str | Path, problem: Problem, given: dict[str, Any]) -> tuple[RunFolder, Solution | None]:

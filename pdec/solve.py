@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Callable
 
 from pdec import options, pinn, regression
@@ -39,22 +41,26 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
         raise PdecError(f"cannot resume: the saved run has fields {', '.join(resume.field_names)}, "
                         f"the problem has {', '.join(problem.field_names)}")
 
+    def named(solution: Solution) -> Solution:
+        return dataclasses.replace(solution, coordinate_names=problem.coordinate_names)
+
     def report(solution: Solution) -> None:
         if verbose:
             print(describe_stage(solution.report[-1]), flush=True)
         if callback is not None:
-            callback(solution)
+            callback(named(solution))
 
     if problem.is_regression:
         targets = lower(problem).targets
         fits = [targets[f.field] if f.expr is not None else (f.points, f.values) for f in problem.fits]
         cfg = regression.with_options(regression.FitSettings(), opts, problem.dimension)
-        return regression.solve_fit(problem.lower, problem.upper, [f.field for f in problem.fits], fits,
-                                    tol=tol, max_stages=max_stages, seed=seed, callback=report, settings=cfg,
-                                    start=resume, progress=progress, devices=devices)
+        return named(regression.solve_fit(
+            problem.lower, problem.upper, [f.field for f in problem.fits], fits, tol=tol, max_stages=max_stages,
+            seed=seed, callback=report, settings=cfg, start=resume, progress=progress, devices=devices))
     cfg = pinn.with_options(pinn.PinnSettings(), opts)
-    return pinn.solve_equations(problem, lower(problem), tol=tol, max_stages=max_stages, seed=seed, settings=cfg,
-                                callback=report, start=resume, progress=progress, devices=devices)
+    return named(pinn.solve_equations(problem, lower(problem), tol=tol, max_stages=max_stages, seed=seed,
+                                      settings=cfg, callback=report, start=resume, progress=progress,
+                                      devices=devices))
 
 
 def describe_stage(record: StageRecord | PinnRecord) -> str:

@@ -114,3 +114,16 @@ def test_progress_line_on_a_terminal_only():
         line.clear()
     assert "stage 1 adam" in tty.getvalue() and "200/200" in tty.getvalue() and "1.000e-04" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_run_folder_keeps_data_files_and_coordinate_names(tmp_path):
+    from pdec.cli import main
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "d.csv").write_text("s,u\n" + "".join(f"{x / 20},{np.sin(x / 20)}\n" for x in range(21)))
+    (tmp_path / "f.pde").write_text('domain s in [0, 1]\nfit u from "data/d.csv"\n'
+                                    "solver adam = 20, iterations = 5, points = 16, stages = 1\n")
+    assert main(["solve", str(tmp_path / "f.pde"), "--out", str(tmp_path / "run"), "--quiet"]) in (0, 1)
+    assert (tmp_path / "run" / "data" / "d.csv").read_text() == (tmp_path / "data" / "d.csv").read_text()
+    assert pdec.load(tmp_path / "run").coordinate_names == ("s",)
+    pdec.compile(tmp_path / "run" / "f.pde")  # the saved source compiles where it was saved
