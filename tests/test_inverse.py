@@ -19,3 +19,8 @@ def test_a_parameter_in_a_boundary_condition_is_found():
     sol = pdec.solve(pdec.compile_text(text + QUICK, base_dir="problems"))
     assert abs(sol.parameters["a"] - 0.5) < 1e-4, sol.parameters
     assert sol.report[-1].rel_l2 < 1e-5
+
+
+def test_two_parameters_at_once():
+    sol = pdec.solve(pdec.compile_text(open("problems/two_params.pde").read() + QUICK))
+    assert abs(sol.parameters["a"] - 1.0) < 1e-3 and abs(sol.parameters["b"] - 1.0) < 1e-3, sol.parameters
