@@ -91,6 +91,18 @@ class Block:
         return self.combine(one, values, data[None, :], parameters).reshape(-1)
 
 
+# A block is a pytree (points, cache and data are leaves), so a jitted loss can take freshly
+# sampled blocks of the same shapes as an argument without compiling again.
+jax.tree_util.register_dataclass(Block, data_fields=["sites", "data", "base"],
+                                 meta_fields=["name", "kind", "needs", "combine"])
+
+
+def resampled(blocks: tuple[Block, ...], fresh: tuple[Block, ...]) -> tuple[Block, ...]:
+    """`blocks` on the points of `fresh` (the same problem's blocks sampled with another key):
+    the same combine functions, so the pytree structure, and compiled code, stay the same."""
+    return tuple(replace(b, sites=f.sites, data=f.data, base=None) for b, f in zip(blocks, fresh))
+
+
 def residual_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
     """An equation or a condition on its points."""
     kind = "equation" if lowered.residual.kind == "equation" else "condition"

@@ -52,6 +52,9 @@ class StageSetup:
     points: int
     residual: optimize.Residual
     jacobian: Callable | None = None
+    # Adam on resampled points: residual_on(params, batch) and batches(i) for chunk i.
+    residual_on: Callable | None = None
+    batches: Callable[[int], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,11 @@ def train(setup: StageSetup, params: network.Params, settings: StageSettings,
         settings = replace(settings, optimizer="lbfgs", iterations=LBFGS_FALLBACK_ITERATIONS)
     iters = 0
     if settings.adam_steps > 0:
-        params, _ = optimize.adam(setup.residual, params, settings.adam_steps, settings.adam_lr, progress)
+        if setup.batches is not None:
+            params, _ = optimize.adam(setup.residual_on, params, settings.adam_steps, settings.adam_lr, progress,
+                                      setup.batches)
+        else:
+            params, _ = optimize.adam(setup.residual, params, settings.adam_steps, settings.adam_lr, progress)
         iters += settings.adam_steps
     if settings.optimizer == "lbfgs":
         params, res = optimize.lbfgs(setup.residual, params, settings.iterations)

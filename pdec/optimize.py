@@ -46,37 +46,39 @@ def mse(residual: Residual, params: Any) -> jax.Array:
     return jnp.mean(r * r)
 
 
-def adam(residual: Residual, params: Any, steps: int, learning_rate: float = 1e-3,
-         progress: Progress | None = None):
+def adam(residual: Callable, params: Any, steps: int, learning_rate: float = 1e-3,
+         progress: Progress | None = None, batches: Callable[[int], Any] | None = None):
     """Full-batch Adam for ``steps`` steps with a fixed learning rate.
 
     Runs in jitted chunks of ``CHUNK`` steps (one compilation), so progress can be shown and
-    Ctrl-C is honoured between chunks; the steps are the same as one loop's."""
+    Ctrl-C is honoured between chunks; the steps are the same as one loop's. With ``batches``,
+    ``residual(params, batch)`` and chunk i trains on ``batches(i)`` (e.g. resampled points of
+    the same shapes)."""
     opt = optax.adam(learning_rate)
-    loss_and_grad = jax.value_and_grad(lambda p: mse(residual, p))
+    loss = (lambda p, b: mse(lambda q: residual(q, b), p)) if batches else (lambda p, b: mse(residual, p))  # noqa: E731
+    grad = jax.grad(loss)
 
     @jax.jit
-    def run(p, s, n):
+    def run(p, s, n, batch):
         def body(_, carry):
             p, s = carry
-            _, g = loss_and_grad(p)
-            u, s = opt.update(g, s, p)
+            u, s = opt.update(grad(p, batch), s, p)
             return optax.apply_updates(p, u), s
 
         p, s = jax.lax.fori_loop(0, n, body, (p, s))
-        return p, s, mse(residual, p)
+        return p, s, loss(p, batch)
 
-    p, s, loss = params, opt.init(params), jnp.asarray(jnp.nan)
+    p, s, value = params, opt.init(params), jnp.asarray(jnp.nan)
     done = 0
     while done < steps:
         n = min(CHUNK, steps - done)
-        p, s, loss = run(p, s, n)
+        p, s, value = run(p, s, n, batches(done // CHUNK) if batches else None)
         done += n
         if progress is not None:
-            progress("adam", done, steps, float(loss))
+            progress("adam", done, steps, float(value))
     if steps == 0:
-        loss = mse(residual, p)
-    return p, OptResult(float(loss), steps)
+        value = loss(p, batches(0) if batches else None)
+    return p, OptResult(float(value), steps)
 
 
 def lbfgs(residual: Residual, params: Any, max_iter: int, memory: int = 50, tol: float = 0.0):

@@ -24,7 +24,7 @@ import numpy as np
 
 from pdec import devices as dev
 from pdec import network, spectrum
-from pdec.blocks import Block, frozen_field, problem_blocks
+from pdec.blocks import Block, frozen_field, problem_blocks, resampled
 from pdec.derivatives import PointFn, evaluate_fields
 from pdec.gamma import choose_gamma
 from pdec.lowering import Lowered
@@ -60,6 +60,7 @@ class PinnSettings:
     # from 8.1e-13 to 3.2e-14 and of neumann1d from 1.0e-11 to 1.8e-14 (bench/RESULTS.md).
     gpinn: float | None = GPINN_WEIGHT
     gamma_trial_steps: int = 300
+    resample: bool = True  # fresh collocation points every optimize.CHUNK Adam steps
     n_test: int = 10000
     analysis_points: tuple[int, ...] = (4096, 128, 24)
 
@@ -141,10 +142,14 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
         nets, dp = theta
         return fields_of(nets), {k: base_params[k] + dp[k] for k in base_params}
 
-    def residual(theta):
+    def residual_on(theta, on_blocks):
+        """The residual vector on any blocks of the same shapes (resampled points)."""
         fields, params = unpack(theta)
-        placed = [dev.constrain_block(b, mesh) for b in blocks]
+        placed = [dev.constrain_block(b, mesh) for b in on_blocks]
         return dev.concat_rows([m * b.residual(fields, scale, params) for b, m in zip(placed, multipliers)], mesh)
+
+    def residual(theta):
+        return residual_on(theta, blocks)
 
     def jacobian(theta):
         """Rows of d residual / d theta, one pointwise row at a time (vmap of jacrev)."""
@@ -159,7 +164,7 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
         per_block = [block_rows(dev.constrain_block(b, mesh), m) for b, m in zip(blocks, multipliers)]
         return jax.tree.map(lambda *gs: dev.concat_rows(gs, mesh), *per_block)
 
-    return residual, jacobian
+    return residual, jacobian, residual_on
 
 
 def _errors(fields: Mapping[str, PointFn], test: Array, exact_values: Mapping[str, Array]) -> tuple[float, float]:
@@ -273,7 +278,20 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         n_int = dev.round_up(int(cfg.interior_points[min(d, 3) - 1] * grow), mesh)
         n_face = dev.round_up(int(cfg.face_points[min(d, 3) - 1] * grow), mesh)
         sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face, cfg.gpinn is not None)
-        blocks = tuple(dev.place_block(dev.place_block(b, mesh).with_base(frozen), mesh) for b in sampled)
+
+        def based(bs):
+            return tuple(dev.place_block(dev.place_block(b, mesh).with_base(frozen), mesh) for b in bs)
+
+        blocks = based(sampled)
+
+        def batches(i: int, k=k, n_int=n_int, n_face=n_face, blocks=blocks, sampled=sampled):
+            """Adam's chunk i trains on fresh points (chunk 0 on the stage's own): Latin
+            hypercube interior, new face points; the LM phase then uses the stage's points."""
+            if i == 0:
+                return blocks
+            fresh = problem_blocks(problem, lowered, jax.random.fold_in(jax.random.fold_in(key, k), 1000 + i),
+                                   n_int, n_face, cfg.gpinn is not None)
+            return based(resampled(sampled, fresh))
 
         def make(gamma: float, s: StageSettings):
             return _residual_fn(blocks, block_multipliers(blocks, params, gamma, cfg.gpinn), names, lo, hi, eps, kappa, s, params,
@@ -285,7 +303,9 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
             theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
             gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(
                 lambda g: make(g, tried)[0], theta, blocks, cfg.gamma_trial_steps)
-            setup = StageSetup(eps, kappa, n_int, *make(gamma, tried))
+            residual, jacobian, residual_on = make(gamma, tried)
+            setup = StageSetup(eps, kappa, n_int, residual, jacobian, residual_on,
+                               batches if cfg.resample else None)
             theta, loss, iters = train(setup, theta, tried, stage_progress(progress, f"stage {k}"))
             if np.isfinite(loss):
                 break

@@ -58,3 +58,18 @@ def test_gradient_block_is_the_derivative_of_the_residual():
             return r(x[None, :], evaluate_fields({"u": u}, x[None, :], r.needs), {})[0]
 
         np.testing.assert_allclose(np.asarray(got), np.asarray(jax.vmap(jax.grad(at))(pts)), atol=1e-12)
+
+
+def test_resampled_blocks_keep_their_structure_and_move_their_points():
+    """Adam's fresh points: same pytree (no recompilation), new sites, same observations."""
+    from pdec.blocks import resampled
+
+    problem = pdec.compile("problems/heat_inverse.pde")
+    lowered = lower(problem)
+    first = problem_blocks(problem, lowered, jax.random.PRNGKey(0), 64, 16, gpinn=True)
+    again = resampled(first, problem_blocks(problem, lowered, jax.random.PRNGKey(1), 64, 16, gpinn=True))
+    assert jax.tree.structure(first) == jax.tree.structure(again)
+    for a, b in zip(first, again):
+        assert a.sites[0].shape == b.sites[0].shape
+        same = bool(jnp.all(a.sites[0] == b.sites[0]))
+        assert same == (a.kind == "data"), a.name
