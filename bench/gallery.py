@@ -39,7 +39,7 @@ def row(path: Path, stages: int | None) -> str:
     params = ", ".join(
         f"{n} = {v:.10g}" + (f" (rel err {abs(v - truths[n]) / abs(truths[n]):.1e})" if truths.get(n) else "")
         for n, v in sol.parameters.items()) or "-"
-    command = f"`pdec solve problems/{path.name}`"
+    command = f"`pdec solve problems/{path.name}" + (f" --stages {stages}`" if stages else "`")
     return f"| {command} | {error} | {params} | {count} | {wall:.0f} s |"
 
 
