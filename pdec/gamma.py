@@ -20,7 +20,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
-GAMMA_MIN, GAMMA_MAX = 0.01, 0.99
+# The trial-rate rule can ask for extremes; at 0.99 the data of oscillator_inverse.pde (1% of the
+# loss) lost to the trivial solution u = v = w = 0 (rel L2 1.0), at 0.9 it gave w to 1e-8.
+GAMMA_MIN, GAMMA_MAX = 0.1, 0.9
 
 
 def balance(rate_equation: float, rate_rest: float) -> float:
