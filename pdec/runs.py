@@ -12,7 +12,6 @@ A run folder holds
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -54,7 +53,7 @@ class RunFolder:
         body = {
             "fields": list(solution.field_names),
             "parameters": dict(solution.parameters),
-            "stages": [{"type": type(r).__name__, **store.plain(dataclasses.asdict(r))} for r in solution.report],
+            "stages": [store.record_json(r) for r in solution.report],
             "finished": done,
             "stop_reason": last[-1].stop_reason if last else "",
             "tol": tol,

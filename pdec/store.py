@@ -64,6 +64,11 @@ def plain(value: Any) -> Any:
     return value
 
 
+def record_json(record) -> dict:
+    """A stage record as plain JSON, its type named so `load` can rebuild it."""
+    return {"type": type(record).__name__, **plain(dataclasses.asdict(record))}
+
+
 def save(solution: Solution, directory: str | Path) -> Path:
     """Save `solution` into `directory` (created if needed); returns the folder."""
     from pdec import __version__
@@ -91,8 +96,7 @@ def save(solution: Solution, directory: str | Path) -> Path:
         "upper": [float(v) for v in np.asarray(solution.upper)],
         "parameters": {k: float(v) for k, v in solution.parameters.items()},
         "stages": stages_meta,
-        "report": [{"type": type(r).__name__, **{k: plain(v) for k, v in dataclasses.asdict(r).items()}}
-                   for r in solution.report],
+        "report": [record_json(r) for r in solution.report],
     }
     _atomic_write(folder / NPZ_NAME, lambda fh: np.savez(fh, **arrays))
     _atomic_write(folder / JSON_NAME, lambda fh: fh.write(json.dumps(header, indent=1).encode()))
