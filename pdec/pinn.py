@@ -112,10 +112,11 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
     interval weighs as much as the whole interior). A group that starts at zero (homogeneous
     conditions at stage 1) is measured in the equations' or the conditions' unit.
     """
-    start = [float(jnp.mean(b.start(params) ** 2)) for b in blocks]
-    kinds = {"equation": ("equation",), "gradient": ("gradient",)}
-    groups = {g: [i for i, b in enumerate(blocks) if b.kind in kinds.get(g, ()) or
-                  (g == "rest" and b.kind not in ("equation", "gradient"))] for g in ("equation", "gradient", "rest")}
+    residuals = [b.start(params) for b in blocks]
+    start = [float(jnp.mean(r ** 2)) for r in residuals]
+    groups: dict[str, list[int]] = {"equation": [], "gradient": [], "rest": []}
+    for i, b in enumerate(blocks):
+        groups[b.kind if b.kind in groups else "rest"].append(i)
     unit = {g: (sum(start[i] for i in idx) / len(idx) if idx else 0.0) for g, idx in groups.items()}
     fallback = max(unit["equation"], unit["rest"]) or 1.0
     unit = {g: u if u > 1e-300 else fallback for g, u in unit.items()}
@@ -123,8 +124,7 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
     out = [0.0] * len(blocks)
     for g, idx in groups.items():
         for i in idx:
-            rows = int(blocks[i].start(params).shape[0])
-            out[i] = math.sqrt(weight[g] / (len(idx) * unit[g] * rows))
+            out[i] = math.sqrt(weight[g] / (len(idx) * unit[g] * residuals[i].shape[0]))
     return out
 
 
