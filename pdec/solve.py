@@ -34,9 +34,7 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
     see `pdec.devices`).
     """
     opts = options.merge(dict(problem.options), {"stages": stages, "tol": tol, "seed": seed})
-    max_stages = int(opts.get("stages", DEFAULT_STAGES))
-    tol = float(opts.get("tol", DEFAULT_TOL))
-    seed = int(opts.get("seed", 0))
+    max_stages, tol, seed = stop_settings(opts)
     if resume is not None and tuple(resume.field_names) != problem.field_names:
         raise PdecError(f"cannot resume: the saved run has fields {', '.join(resume.field_names)}, "
                         f"the problem has {', '.join(problem.field_names)}")
@@ -61,6 +59,11 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
     return named(pinn.solve_equations(problem, lower(problem), tol=tol, max_stages=max_stages, seed=seed,
                                       settings=cfg, callback=report, start=resume, progress=progress,
                                       devices=devices))
+
+
+def stop_settings(opts: dict) -> tuple[int, float, int]:
+    """(maximum stages, tolerance, seed) from merged solver options, defaults filled in."""
+    return int(opts.get("stages", DEFAULT_STAGES)), float(opts.get("tol", DEFAULT_TOL)), int(opts.get("seed", 0))
 
 
 def describe_stage(record: StageRecord | PinnRecord) -> str:

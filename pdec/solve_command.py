@@ -18,7 +18,7 @@ from pdec.problem import Problem
 from pdec.progress import ProgressLine
 from pdec.report import parameter_lines, table
 from pdec.solution import Solution
-from pdec.solve import DEFAULT_TOL, converged, describe_stage, solve, summary
+from pdec.solve import converged, describe_stage, solve, stop_settings, summary
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
     opts = folder.options
     extra = {k: v for k, v in opts.items() if k not in ("stages", "tol", "seed") and v is not None}
     problem = dataclasses.replace(problem, options={**problem.options, **extra})
-    tol = opts.get("tol") or problem.options.get("tol") or DEFAULT_TOL
+    _, tol, _ = stop_settings(options.merge(dict(problem.options), opts))
     line = ProgressLine() if not args.quiet else None
     if start is not None and not args.quiet:
         print(f"resuming {folder.path} after stage {len(start.report)}", flush=True)
