@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 
 import pdec  # noqa: E402  (float64 first)
 import jax  # noqa: E402
-from pdec.pinn import PinnSettings  # noqa: E402
+from pdec import pinn  # noqa: E402
 from pdec.solve_command import parse_set  # noqa: E402
 
 PROBLEMS = ["ode_point", "poisson1d", "burgers_steady", "poisson2d", "heat"]
@@ -73,7 +73,7 @@ def run(problem, stages: int, seed: int, baseline: bool, options: dict) -> None:
         print(flush=True)
         return
     n = len(sol.report)
-    first = PinnSettings().schedule[0]
+    first = pinn.default_schedule(problem.dimension)[0]
     one = dataclasses.replace(problem, options={
         **problem.options, "adam": problem.options.get("adam", first.adam_steps) * n,
         "iterations": problem.options.get("iterations", first.iterations) * n})

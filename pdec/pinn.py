@@ -40,17 +40,27 @@ Array = jnp.ndarray
 GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
 
 
+def default_schedule(d: int) -> tuple[StageSettings, ...]:
+    """Default stages for a d-dimensional problem: Adam warm start, then Levenberg-Marquardt.
+
+    On the 1D Poisson problem Adam + LM measured 1.3e-7 after stage 1 and 1.3e-13 after stage 2
+    (25 s), where Adam + L-BFGS reached 4e-8 and 9e-10 in about the same time. In 2D the tanh
+    stage 1 keeps gaining long after 300 LM steps (poisson2d: 1.05e-5 after 300, 3.5e-7 after
+    1500, bench/RESULTS.md), and its smooth error is what the sine stages fit best, so 2D
+    problems give stage 1 1500 LM steps.
+    """
+    first = 1500 if d == 2 else 300
+    return (
+        StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=first),
+        StageSettings(widths=(20, 20, 20), sine_first=True, adam_steps=500, optimizer="lm", iterations=300),
+    )
+
+
 @dataclass(frozen=True)
 class PinnSettings:
     """Defaults of the PINN solve: per-stage networks and optimizers, points, gamma."""
 
-    # Adam warm start, then Levenberg-Marquardt on per-row Jacobians, as for regression: on the
-    # 1D Poisson problem this measured 1.3e-7 after stage 1 and 1.3e-13 after stage 2 (25 s),
-    # where Adam + L-BFGS reached 4e-8 and 9e-10 in about the same time.
-    schedule: tuple[StageSettings, ...] = (
-        StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=300),
-        StageSettings(widths=(20, 20, 20), sine_first=True, adam_steps=500, optimizer="lm", iterations=300),
-    )
+    schedule: tuple[StageSettings, ...] | None = None  # None: default_schedule(d)
     interior_points: tuple[int, ...] = (400, 2000, 4000)  # stage 1, for d = 1, 2, 3
     face_points: tuple[int, ...] = (1, 100, 400)
     growth: float = 2.0  # more collocation points each stage
@@ -64,8 +74,9 @@ class PinnSettings:
     n_test: int = 10000
     analysis_points: tuple[int, ...] = (4096, 128, 24)
 
-    def stage(self, k: int) -> StageSettings:
-        return self.schedule[min(k, len(self.schedule)) - 1]
+    def stage(self, k: int, d: int) -> StageSettings:
+        schedule = self.schedule or default_schedule(d)
+        return schedule[min(k, len(schedule)) - 1]
 
 
 @dataclass(frozen=True)
@@ -221,9 +232,23 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     return eps, kappa
 
 
-def with_options(cfg: PinnSettings, options: Mapping[str, object]) -> PinnSettings:
+def value_condition_size(blocks: tuple[Block, ...], fields: Mapping[str, PointFn], params) -> float:
+    """RMS residual of the conditions on values (no derivatives: Dirichlet, initial, point).
+
+    Such a condition's residual is an error in u itself on the boundary, and it reaches inside
+    (a harmonic extension is as large as its boundary values), so the next correction is at
+    least this large, however small the equation residual (poisson2d: stage-1 error 3.5e-7,
+    boundary residual 1.6e-6 max, equation-based eps 2e-8). Observations are left out: their
+    residual is the data's noise, which no stage removes.
+    """
+    sizes = [float(jnp.mean(b.residual(fields, None, params) ** 2)) for b in blocks
+             if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)]
+    return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
+
+
+def with_options(cfg: PinnSettings, options: Mapping[str, object], d: int) -> PinnSettings:
     """``cfg`` with the `solver` options applied: adam, iterations, width, points, gamma."""
-    cfg = replace(cfg, schedule=schedule_with(Schedule(cfg.schedule), options).stages)
+    cfg = replace(cfg, schedule=schedule_with(Schedule(cfg.schedule or default_schedule(d)), options).stages)
     if options.get("points") is not None:
         cfg = replace(cfg, interior_points=(int(options["points"]),) * 3)
     if "gamma" in options:
@@ -271,13 +296,15 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
 
     for k in range(len(records) + 1, max_stages + 1):
         t0 = time.perf_counter()
-        s = cfg.stage(k)
+        s = cfg.stage(k, d)
         frozen = frozen_fields(stages, names, lo, hi)
         eps, kappa = _next_scales(problem, lowered, frozen, params, cfg, k)
         grow = cfg.growth ** (k - 1)
         n_int = dev.round_up(int(cfg.interior_points[min(d, 3) - 1] * grow), mesh)
         n_face = dev.round_up(int(cfg.face_points[min(d, 3) - 1] * grow), mesh)
         sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face, cfg.gpinn is not None)
+        if k > 1:
+            eps = max(eps, value_condition_size(sampled, frozen, params))
 
         def based(bs):
             return tuple(dev.place_block(dev.place_block(b, mesh).with_base(frozen), mesh) for b in bs)

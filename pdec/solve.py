@@ -55,7 +55,7 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
         return named(regression.solve_fit(
             problem.lower, problem.upper, [f.field for f in problem.fits], fits, tol=tol, max_stages=max_stages,
             seed=seed, callback=report, settings=cfg, start=resume, progress=progress, devices=devices))
-    cfg = pinn.with_options(pinn.PinnSettings(), opts)
+    cfg = pinn.with_options(pinn.PinnSettings(), opts, problem.dimension)
     return named(pinn.solve_equations(problem, lower(problem), tol=tol, max_stages=max_stages, seed=seed,
                                       settings=cfg, callback=report, start=resume, progress=progress,
                                       devices=devices))
