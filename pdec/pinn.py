@@ -66,13 +66,25 @@ class PinnSettings:
     growth: float = 2.0  # more collocation points each stage
     gamma: float | None = None  # None: automatic per stage
     # gPINN: weight of the residual-gradient loss against the equation loss (both normalized to
-    # start at 1); None: off. On by default: after 2 short stages it cut the error of poisson1d
-    # from 8.1e-13 to 3.2e-14 and of neumann1d from 1.0e-11 to 1.8e-14 (bench/RESULTS.md).
-    gpinn: float | None = GPINN_WEIGHT
+    # start at 1); None: off; "auto": on (GPINN_WEIGHT) in 1D, off from 2D on (`gpinn_weight`).
+    gpinn: float | str | None = "auto"
     gamma_trial_steps: int = 300
     resample: bool = True  # fresh collocation points every optimize.CHUNK Adam steps
     n_test: int = 10000
     analysis_points: tuple[int, ...] = (4096, 128, 24)
+
+    def gpinn_weight(self, d: int) -> float | None:
+        """The gPINN weight for a d-dimensional problem (None: off).
+
+        Automatic: on in 1D, where after 2 short stages it cut the error of poisson1d from
+        8.1e-13 to 3.2e-14 and of neumann1d from 1.0e-11 to 1.8e-14; off from 2D on, where it
+        adds d rows per collocation point to the Jacobian for no gain (poisson2d, 1500 LM steps:
+        stage 1 3.5e-7 in 440 s with it, 3.1e-7 in 134 s without; stage 2 2.7e-9 in 281 s
+        against 2.3e-9 in 78 s; bench/RESULTS.md).
+        """
+        if self.gpinn == "auto":
+            return GPINN_WEIGHT if d == 1 else None
+        return self.gpinn
 
     def stage(self, k: int, d: int) -> StageSettings:
         schedule = self.schedule or default_schedule(d)
@@ -209,9 +221,14 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     """eps and kappa for stage k from the equation residual of the earlier stages.
 
     kappa per axis: 2 pi times the residual's dominant frequency (cycles per unit of the
-    normalized coordinate), from an FFT on a uniform grid. eps: the residual's RMS divided by
-    (2 pi f_phys)^m, f_phys in cycles per physical unit and m the equations' order: the
-    correction is m derivatives smoother than the residual it removes.
+    normalized coordinate), from an FFT on a uniform grid. eps: the size of the correction that
+    removes the residual, every Fourier mode of it divided by |k|^m, m the equations' order
+    (`spectrum.inverse_operator_size`), and at least the residual of the conditions on values
+    (`value_condition_size`). The earlier rule, rms(r) / (2 pi f_d)^m with the dominant
+    frequency f_d, missed by 36x and 400x in 2D, where the residual is broadband and f_d
+    arbitrary (poisson2d without gPINN: eps 6.4e-6 and 9.3e-7 for errors of 1.8e-7 and 1.3e-9;
+    the inverse-operator size gives 2.4e-8, the rest of that error coming from the boundary,
+    and 1.0e-9).
     """
     d = problem.dimension
     if k == 1:
@@ -225,10 +242,8 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     freqs = [max(fs) for fs in zip(*(spectrum.grid_frequencies(r) for r in residuals))]
     kappa = spectrum.kappa_from_frequencies(freqs)
     order = max(eq.max_order for eq in problem.equations) or 1
-    span = problem.upper - problem.lower
-    f_phys = max(2.0 * f / w for f, w in zip(freqs, span))
-    rms = math.sqrt(np.mean([np.mean(r ** 2) for r in residuals]))
-    eps = rms / max(2.0 * math.pi * f_phys, 1.0) ** order
+    spans = [float(w) for w in np.asarray(problem.upper) - np.asarray(problem.lower)]
+    eps = math.sqrt(np.mean([spectrum.inverse_operator_size(r, spans, order) ** 2 for r in residuals]))
     return eps, kappa
 
 
@@ -272,6 +287,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
     cfg = settings or PinnSettings()
     mesh = dev.mesh(devices)
     names, d = problem.field_names, problem.dimension
+    gpinn = cfg.gpinn_weight(d)
     lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
     key = jax.random.PRNGKey(seed)
     test = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, 10**6), (cfg.n_test, d), jnp.float64)
@@ -302,7 +318,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         grow = cfg.growth ** (k - 1)
         n_int = dev.round_up(int(cfg.interior_points[min(d, 3) - 1] * grow), mesh)
         n_face = dev.round_up(int(cfg.face_points[min(d, 3) - 1] * grow), mesh)
-        sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face, cfg.gpinn is not None)
+        sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face, gpinn is not None)
         if k > 1:
             eps = max(eps, value_condition_size(sampled, frozen, params))
 
@@ -317,11 +333,11 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
             if i == 0:
                 return blocks
             fresh = problem_blocks(problem, lowered, jax.random.fold_in(jax.random.fold_in(key, k), 1000 + i),
-                                   n_int, n_face, cfg.gpinn is not None)
+                                   n_int, n_face, gpinn is not None)
             return based(resampled(sampled, fresh))
 
         def make(gamma: float, s: StageSettings):
-            return _residual_fn(blocks, block_multipliers(blocks, params, gamma, cfg.gpinn), names, lo, hi, eps, kappa, s, params,
+            return _residual_fn(blocks, block_multipliers(blocks, params, gamma, gpinn), names, lo, hi, eps, kappa, s, params,
                                 mesh)
 
         for tried, init_key in attempts(s, key):
