@@ -221,14 +221,10 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     """eps and kappa for stage k from the equation residual of the earlier stages.
 
     kappa per axis: 2 pi times the residual's dominant frequency (cycles per unit of the
-    normalized coordinate), from an FFT on a uniform grid. eps: the size of the correction that
-    removes the residual, every Fourier mode of it divided by |k|^m, m the equations' order
-    (`spectrum.inverse_operator_size`), and at least the residual of the conditions on values
-    (`value_condition_size`). The earlier rule, rms(r) / (2 pi f_d)^m with the dominant
-    frequency f_d, missed by 36x and 400x in 2D, where the residual is broadband and f_d
-    arbitrary (poisson2d without gPINN: eps 6.4e-6 and 9.3e-7 for errors of 1.8e-7 and 1.3e-9;
-    the inverse-operator size gives 2.4e-8, the rest of that error coming from the boundary,
-    and 1.0e-9).
+    normalized coordinate), from an FFT on a uniform grid. eps: the residual's RMS divided by
+    (2 pi f_phys)^m, f_phys in cycles per physical unit and m the equations' order: the
+    correction is m derivatives smoother than the residual it removes (the caller raises it to
+    at least `value_condition_size`).
     """
     d = problem.dimension
     if k == 1:
@@ -242,8 +238,10 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     freqs = [max(fs) for fs in zip(*(spectrum.grid_frequencies(r) for r in residuals))]
     kappa = spectrum.kappa_from_frequencies(freqs)
     order = max(eq.max_order for eq in problem.equations) or 1
-    spans = [float(w) for w in np.asarray(problem.upper) - np.asarray(problem.lower)]
-    eps = math.sqrt(np.mean([spectrum.inverse_operator_size(r, spans, order) ** 2 for r in residuals]))
+    span = problem.upper - problem.lower
+    f_phys = max(2.0 * f / w for f, w in zip(freqs, span))
+    rms = math.sqrt(np.mean([np.mean(r ** 2) for r in residuals]))
+    eps = rms / max(2.0 * math.pi * f_phys, 1.0) ** order
     return eps, kappa
 
 

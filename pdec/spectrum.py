@@ -98,36 +98,3 @@ def points_per_axis(freq: float, points_per_period: float, minimum: int, maximum
     2-unit span, within [minimum, maximum]."""
     return int(min(maximum, max(minimum, math.ceil(points_per_period * 2.0 * freq))))
 
-
-
-def _sine_coefficients(values: np.ndarray, axis: int) -> np.ndarray:
-    """b_q of values = sum_q b_q sin(pi q j / (N + 1)), j = 1..N along ``axis`` (DST-I by FFT)."""
-    x = np.moveaxis(values, axis, -1)
-    n = x.shape[-1]
-    zero = np.zeros(x.shape[:-1] + (1,))
-    odd = np.concatenate([zero, x, zero, -x[..., ::-1]], axis=-1)
-    b = -np.imag(np.fft.fft(odd, axis=-1))[..., 1:n + 1] / (n + 1)
-    return np.moveaxis(b, -1, axis)
-
-
-def inverse_operator_size(values, spans, order: int) -> float:
-    """RMS of the correction that an order-m operator needs to remove a residual (grid values).
-
-    ``values`` (n_1, ..., n_d) on a uniform grid with both ends included over physical
-    ``spans``. The residual inside the box is expanded in the modes prod_i sin(q_i pi x_i / L_i)
-    (they vanish on the faces, as a correction does once the earlier stages meet the
-    conditions), each coefficient divided by |k|^m with |k|^2 = sum_i (q_i pi / L_i)^2: exactly
-    the inverse of -Laplacian for m = 2 with zero values on the faces, and the operator's
-    leading order for others. Broadband residuals are weighed mode by mode, where a single
-    dominant frequency would say little.
-    """
-    r = np.asarray(values, dtype=np.float64)[(slice(1, -1),) * np.ndim(values)]
-    b = r
-    k2 = np.zeros_like(r)
-    for axis, span in enumerate(spans):
-        b = _sine_coefficients(b, axis)
-        n = r.shape[axis]
-        shape = [1] * r.ndim
-        shape[axis] = n
-        k2 = k2 + ((np.arange(1, n + 1) * math.pi / float(span)) ** 2).reshape(shape)
-    return math.sqrt(float(np.sum(b ** 2 / k2 ** order)) / 2 ** r.ndim)
