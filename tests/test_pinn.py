@@ -109,3 +109,21 @@ def test_stage_two_cuts_the_error_of_stage_one_100x():
     assert second.rel_l2 < first.rel_l2 / 100.0, (first.rel_l2, second.rel_l2)
     assert second.kappa[0] > 2.0
 
+
+
+def test_value_conditions_set_a_floor_for_eps_and_gpinn_is_automatic():
+    """eps is at least the RMS residual of the conditions on values (not of derivative
+    conditions or data); gPINN is on in 1D, off from 2D on, unless an option says otherwise."""
+    from pdec.pinn import GPINN_WEIGHT, value_condition_size, with_options
+
+    problem = pdec.compile_text(
+        "domain x in [0, 1]\nunknown u(x)\nequation u_xx = 0\nboundary x = 0: u = 3\nboundary x = 1: u_x = 5\n")
+    blocks = problem_blocks(problem, lower(problem), jax.random.PRNGKey(0), 16, 1)
+    zero = {"u": lambda pt: jnp.zeros(())}
+    assert value_condition_size(blocks, zero, {}) == pytest.approx(3.0)
+    cfg = PinnSettings()
+    assert cfg.gpinn_weight(1) == GPINN_WEIGHT and cfg.gpinn_weight(2) is None
+    assert with_options(cfg, {"gpinn": "on"}, 2).gpinn_weight(2) == GPINN_WEIGHT
+    assert with_options(cfg, {"gpinn": "off"}, 1).gpinn_weight(1) is None
+    assert with_options(cfg, {}, 2).stage(1, 2).iterations == 1500
+    assert with_options(cfg, {"iterations": 40}, 2).stage(1, 2).iterations == 40
