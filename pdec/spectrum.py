@@ -97,4 +97,3 @@ def points_per_axis(freq: float, points_per_period: float, minimum: int, maximum
     """Sample points one axis needs: ``points_per_period`` for each of the 2 f_d periods over the
     2-unit span, within [minimum, maximum]."""
     return int(min(maximum, max(minimum, math.ceil(points_per_period * 2.0 * freq))))
-
