@@ -21,16 +21,17 @@ import pdec  # noqa: E402
 from pdec.solve_command import parse_set  # noqa: E402
 
 
-def cases(heat: bool, only_heat: bool = False):
+def cases(with_heat: bool, only_heat: bool = False):
     flux = (ROOT / "problems" / "flux_inverse.pde").read_text()
+    heat = "heat diffusivity: heat_inverse.pde", (ROOT / "problems" / "heat_inverse.pde").read_text() + "truth k = 0.5\n"
     if only_heat:
-        yield "heat diffusivity: heat_inverse.pde", (ROOT / "problems" / "heat_inverse.pde").read_text() + "truth k = 0.5\n"
+        yield heat
         return
     yield "parameter in the equation: ode_inverse.pde", (ROOT / "problems" / "ode_inverse.pde").read_text()
     yield "parameter in a boundary condition: flux_inverse.pde, noiseless", flux.replace(" noise 1e-3", "")
     yield "noisy observations (1e-3): flux_inverse.pde", flux
-    if heat:
-        yield "heat diffusivity: heat_inverse.pde", (ROOT / "problems" / "heat_inverse.pde").read_text() + "truth k = 0.5\n"
+    if with_heat:
+        yield heat
 
 
 def main() -> None:

@@ -245,8 +245,9 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     return eps, kappa
 
 
-def value_condition_size(blocks: tuple[Block, ...], fields: Mapping[str, PointFn], params) -> float:
-    """RMS residual of the conditions on values (no derivatives: Dirichlet, initial, point).
+def value_condition_size(blocks: tuple[Block, ...], params) -> float:
+    """RMS residual of the frozen stages (cached in ``blocks``) on the conditions on values (no
+    derivatives: Dirichlet, initial, point).
 
     Such a condition's residual is an error in u itself on the boundary, and it reaches inside
     (a harmonic extension is as large as its boundary values), so the next correction is at
@@ -254,7 +255,7 @@ def value_condition_size(blocks: tuple[Block, ...], fields: Mapping[str, PointFn
     boundary residual 1.6e-6 max, equation-based eps 2e-8). Observations are left out: their
     residual is the data's noise, which no stage removes.
     """
-    sizes = [float(jnp.mean(b.residual(fields, None, params) ** 2)) for b in blocks
+    sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks
              if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)]
     return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
 
@@ -317,13 +318,13 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         n_int = dev.round_up(int(cfg.interior_points[min(d, 3) - 1] * grow), mesh)
         n_face = dev.round_up(int(cfg.face_points[min(d, 3) - 1] * grow), mesh)
         sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face, gpinn is not None)
-        if k > 1:
-            eps = max(eps, value_condition_size(sampled, frozen, params))
 
         def based(bs):
             return tuple(dev.place_block(dev.place_block(b, mesh).with_base(frozen), mesh) for b in bs)
 
         blocks = based(sampled)
+        if k > 1:
+            eps = max(eps, value_condition_size(blocks, params))
 
         def batches(i: int, k=k, n_int=n_int, n_face=n_face, blocks=blocks, sampled=sampled):
             """Adam's chunk i trains on fresh points (chunk 0 on the stage's own): Latin

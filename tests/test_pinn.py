@@ -110,7 +110,6 @@ def test_stage_two_cuts_the_error_of_stage_one_100x():
     assert second.kappa[0] > 2.0
 
 
-
 def test_value_conditions_set_a_floor_for_eps_and_gpinn_is_automatic():
     """eps is at least the RMS residual of the conditions on values (not of derivative
     conditions or data); gPINN is on in 1D, off from 2D on, unless an option says otherwise."""
@@ -119,8 +118,8 @@ def test_value_conditions_set_a_floor_for_eps_and_gpinn_is_automatic():
     problem = pdec.compile_text(
         "domain x in [0, 1]\nunknown u(x)\nequation u_xx = 0\nboundary x = 0: u = 3\nboundary x = 1: u_x = 5\n")
     blocks = problem_blocks(problem, lower(problem), jax.random.PRNGKey(0), 16, 1)
-    zero = {"u": lambda pt: jnp.zeros(())}
-    assert value_condition_size(blocks, zero, {}) == pytest.approx(3.0)
+    zero = {"u": lambda pt: jnp.zeros(())}  # the frozen stages: u = 0
+    assert value_condition_size(tuple(b.with_base(zero) for b in blocks), {}) == pytest.approx(3.0)
     cfg = PinnSettings()
     assert cfg.gpinn_weight(1) == GPINN_WEIGHT and cfg.gpinn_weight(2) is None
     assert with_options(cfg, {"gpinn": "on"}, 2).gpinn_weight(2) == GPINN_WEIGHT
