@@ -43,17 +43,19 @@ GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of t
 def default_schedule(d: int) -> tuple[StageSettings, ...]:
     """Default stages for a d-dimensional problem: Adam warm start, then Levenberg-Marquardt.
 
-    On the 1D Poisson problem Adam + LM measured 1.3e-7 after stage 1 and 1.3e-13 after stage 2
-    (25 s), where Adam + L-BFGS reached 4e-8 and 9e-10 in about the same time. In 2D the tanh
-    stage 1 keeps gaining long after 300 LM steps (poisson2d: 1.05e-5 after 300, 3.5e-7 after
-    1500, bench/RESULTS.md), and its smooth error is what the sine stages fit best, so 2D
-    problems give stage 1 1500 LM steps.
+    The last entry serves every later stage. On the 1D Poisson problem Adam + LM measured
+    1.3e-7 after stage 1 and 1.3e-13 after stage 2 (25 s), where Adam + L-BFGS reached 4e-8 and
+    9e-10 in about the same time. In 2D both kinds of stage keep gaining long after 300 LM steps
+    (bench/RESULTS.md, poisson2d): the tanh stage 1 gets 1500 (1.05e-5 after 300, 3.1e-7 after
+    1500); the sine stage 2 gets width 30 and 1000 steps (from that stage 1: 2.3e-9 with width
+    20 and 300 steps, 1.7e-10 with 2000, 6.2e-11 with width 30 and 1000). Later 2D stages have
+    not gained with either (the residue left is broadband), so they stay short tries.
     """
-    first = 1500 if d == 2 else 300
-    return (
-        StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=first),
-        StageSettings(widths=(20, 20, 20), sine_first=True, adam_steps=500, optimizer="lm", iterations=300),
-    )
+    tanh = StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=300)
+    sine = replace(tanh, sine_first=True)
+    if d != 2:
+        return tanh, sine
+    return replace(tanh, iterations=1500), replace(sine, widths=(30, 30, 30), iterations=1000), sine
 
 
 @dataclass(frozen=True)

@@ -110,9 +110,10 @@ def test_stage_two_cuts_the_error_of_stage_one_100x():
     assert second.kappa[0] > 2.0
 
 
-def test_value_conditions_set_a_floor_for_eps_and_gpinn_is_automatic():
+def test_value_conditions_set_a_floor_for_eps_and_gpinn_and_stages_follow_the_dimension():
     """eps is at least the RMS residual of the conditions on values (not of derivative
-    conditions or data); gPINN is on in 1D, off from 2D on, unless an option says otherwise."""
+    conditions or data); gPINN is on in 1D, off from 2D on, and 2D stages 1 and 2 are longer
+    (stage 2 also wider), unless an option says otherwise."""
     from pdec.pinn import GPINN_WEIGHT, value_condition_size, with_options
 
     problem = pdec.compile_text(
@@ -126,3 +127,9 @@ def test_value_conditions_set_a_floor_for_eps_and_gpinn_is_automatic():
     assert with_options(cfg, {"gpinn": "off"}, 1).gpinn_weight(1) is None
     assert with_options(cfg, {}, 2).stage(1, 2).iterations == 1500
     assert with_options(cfg, {"iterations": 40}, 2).stage(1, 2).iterations == 40
+    # 2D: a wide, long sine stage 2, then short tries; 1D: every sine stage alike.
+    two = with_options(cfg, {}, 2)
+    assert (two.stage(2, 2).widths, two.stage(2, 2).iterations) == ((30, 30, 30), 1000)
+    assert (two.stage(5, 2).widths, two.stage(5, 2).iterations) == ((20, 20, 20), 300)
+    assert with_options(cfg, {"width": 12}, 2).stage(2, 2).widths == (12, 12, 12)
+    assert with_options(cfg, {}, 1).stage(2, 1) == with_options(cfg, {}, 1).stage(4, 1)
