@@ -24,8 +24,12 @@ solver adam = 100, iterations = 20, points = 100
 
 
 def pdec_solve(*args, cwd):
+    # SIGINT back to its default in the child: a test run started in the background from a
+    # non-interactive shell ignores SIGINT, the child would inherit that, and Python would then
+    # install no KeyboardInterrupt handler.
     return subprocess.Popen([sys.executable, "-m", "pdec", "solve", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for(path: Path, proc, timeout=120.0):
