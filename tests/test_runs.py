@@ -23,13 +23,16 @@ solver adam = 100, iterations = 20, points = 100
 """
 
 
+# The child sets SIGINT back to Python's handler itself: a test run started in the background
+# from a non-interactive shell ignores SIGINT, the child inherits that, and Python then installs
+# no KeyboardInterrupt handler. (A preexec_fn would fork a multithreaded JAX process.)
+CHILD = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+         "runpy.run_module('pdec', run_name='__main__', alter_sys=True)")
+
+
 def pdec_solve(*args, cwd):
-    # SIGINT back to its default in the child: a test run started in the background from a
-    # non-interactive shell ignores SIGINT, the child would inherit that, and Python would then
-    # install no KeyboardInterrupt handler.
-    return subprocess.Popen([sys.executable, "-m", "pdec", "solve", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    return subprocess.Popen([sys.executable, "-c", CHILD, "solve", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(path: Path, proc, timeout=120.0):
