@@ -22,7 +22,7 @@ from typing import Protocol
 import jax
 import numpy as np
 
-from pdec import network, optimize
+from pdec import least_squares, network, optimize
 from pdec.solution import Stage
 
 
@@ -35,7 +35,7 @@ class StageSettings:
     angle: bool = False
     adam_steps: int = 3000
     adam_lr: float = 1e-3
-    optimizer: str = "lbfgs"  # "lbfgs" or "lm" (Levenberg-Marquardt)
+    optimizer: str = "lbfgs"  # "lbfgs", "lm" (Levenberg-Marquardt) or "lstsq" (`pdec.least_squares`)
     iterations: int = 10000
 
 
@@ -55,6 +55,8 @@ class StageSetup:
     # Adam on resampled points: residual_on(params, batch) and batches(i) for chunk i.
     residual_on: Callable | None = None
     batches: Callable[[int], object] | None = None
+    # Least-squares stage: features to draw when fewer than the settings' width (few data points).
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,15 @@ class Schedule:
 
 
 def schedule_with(schedule: Schedule, options) -> Schedule:
-    """Every stage of ``schedule`` with the `solver` options adam, iterations and width applied."""
+    """Every trained stage of ``schedule`` with the `solver` options adam, iterations and width
+    applied; least-squares stages (no Adam, no iterations, sized by their residue) stay."""
     change = {field: options[name] for name, field in (("adam", "adam_steps"), ("iterations", "iterations"))
               if options.get(name) is not None}
     if options.get("width") is not None:
         change["widths"] = (int(options["width"]),) * 3
-    return Schedule(tuple(replace(s, **change) for s in schedule.stages)) if change else schedule
+    if not change:
+        return schedule
+    return Schedule(tuple(s if s.optimizer == "lstsq" else replace(s, **change) for s in schedule.stages))
 
 
 LM_MAX_JACOBIAN = 2e7  # entries of J (160 MB in float64); above it LM falls back to L-BFGS
@@ -120,13 +125,21 @@ LBFGS_FALLBACK_ITERATIONS = 20000
 
 def train(setup: StageSetup, params: network.Params, settings: StageSettings,
           progress: optimize.Progress | None = None):
-    """Adam warm start, then L-BFGS or Levenberg-Marquardt, on the stage's residual vector.
+    """Adam warm start, then L-BFGS or Levenberg-Marquardt, on the stage's residual vector; or,
+    for a least-squares stage, one solve for its output layer (no Adam).
 
     LM stores the dense Jacobian (points x weights); when that exceeds ``LM_MAX_JACOBIAN``
     entries (e.g. a large data set) the stage uses L-BFGS instead. ``progress(phase, step,
     total, loss)`` is called between chunks of optimizer steps."""
     if settings.optimizer == "lm" and setup.points * network.count_parameters(params) > LM_MAX_JACOBIAN:
         settings = replace(settings, optimizer="lbfgs", iterations=LBFGS_FALLBACK_ITERATIONS)
+    if settings.optimizer == "lstsq":
+        if progress is not None:
+            progress("lstsq", 0, 1, float(optimize.mse(setup.residual, params)))
+        params, res = least_squares.solve_output_layer(setup.residual, params)
+        if progress is not None:
+            progress("lstsq", 1, 1, res.loss)
+        return params, res.loss, res.iterations
     iters = 0
     if settings.adam_steps > 0:
         if setup.batches is not None:
@@ -226,7 +239,10 @@ def run(
                 records[-1] = replace(records[-1], stop_reason="residue is zero")
             break
         for tried, init_key in attempts(settings, jax.random.fold_in(key, k)):
-            params = network.init_stage(init_key, task.in_dim, tried.widths, 1, setup.kappa, tried.sine_first)
+            if tried.optimizer == "lstsq":
+                params = least_squares.init_stage(init_key, task.in_dim, min(tried.widths[0], setup.width or math.inf))
+            else:
+                params = network.init_stage(init_key, task.in_dim, tried.widths, 1, setup.kappa, tried.sine_first)
             params, loss, iters = train(setup, params, tried, stage_progress(progress, f"{field} stage {k}"))
             if np.isfinite(loss):
                 break

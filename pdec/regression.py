@@ -31,24 +31,30 @@ Target = Callable[[jax.Array], jax.Array] | tuple[np.ndarray, np.ndarray]
 def default_schedule(d: int) -> Schedule:
     """Default stages for a d-dimensional input.
 
-    Every stage: Adam warm start (3000 steps), then Levenberg-Marquardt (400 steps), which gains
-    ~1e5-1e6 a sine stage in 1D where L-BFGS gains ~1e3 (bench/optimizers.py, RESULTS.md).
-    Stage 1: tanh, width 20. Stages 2+: sine first layer over the Chebyshev angle t, width 20 in
-    1D (961 weights keep the dense J^T J cheap) and 30 from 2D on (in 2D width 30 cut stage 2's
-    error 10x below width 20: 5.4e-10 against 5.1e-9). From 2D on stage 1 runs 2000 LM steps: its
-    tanh network keeps gaining (2D example: 5.8e-6 after 400, 3.6e-7 after 1600) and its error
-    stays smooth, while the error a sine stage leaves in 2D is white noise that no later stage
-    fits, so the last sine stage can only gain its ~1e4 on what stage 1 left (bench/RESULTS.md).
+    Stage 1: tanh MLP 3x20, Adam warm start (3000 steps), then Levenberg-Marquardt (LM gains
+    ~1e3x more than L-BFGS per stage, bench/optimizers.py). In 1D and 2D, stages 2+ are
+    least-squares stages (`pdec.least_squares`): 3000 sine features drawn over the residue's
+    Chebyshev band, output layer solved. Against trained sine stages (3x20 / 3x30, Adam + LM;
+    bench/RESULTS.md): 1D example 2.8e-16 in 44 s against 3.2e-16 in 119 s; 2D example 1.5e-15
+    in 55 s against 5.1e-11 in 304 s (a trained sine stage leaves ~1e-4 of its residue as white
+    noise in 2D, a least-squares stage ~1e-10).
+
+    From 3D on a residue's band (~20 degrees per axis after stage 1) has ~8000 modes and needs
+    ~140,000 grid points, beyond what 3000 features and a dense solve can take (measured: no
+    gain), so stages 2+ stay trained sine stages, width 30, and stage 1 gets 2000 LM steps (its
+    error is what the sine stage can gain ~1e4 on).
     """
-    width = 20 if d == 1 else 30
-    first = 400 if d == 1 else 2000
-    return Schedule(
-        (
-            StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=first),
-            StageSettings(widths=(width,) * 3, sine_first=True, angle=True, adam_steps=3000,
-                          optimizer="lm", iterations=400),
-        )
-    )
+    if d <= 2:
+        return Schedule((
+            StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=400),
+            StageSettings(widths=(3000,), sine_first=True, angle=True, adam_steps=0, optimizer="lstsq",
+                          iterations=1),
+        ))
+    return Schedule((
+        StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=2000),
+        StageSettings(widths=(30,) * 3, sine_first=True, angle=True, adam_steps=3000, optimizer="lm",
+                      iterations=400),
+    ))
 
 
 DEFAULT_SCHEDULE = default_schedule(1)
@@ -62,6 +68,8 @@ class FitSettings:
     base_points: tuple[int, ...] = (1500, 1600, 3000)  # stage-1 points for d = 1, 2, >= 3
     max_points: tuple[int, ...] = (4800, 3600, 6000)  # LM's J is points x weights
     points_per_period: float = 60.0
+    band_points: float = 2.5  # least-squares stage: grid points per axis per Chebyshev degree of the band
+    points_per_feature: tuple[float, float] = (3.0, 4.0)  # least-squares stage: points / features, min and max
     kappa_factor: float = 1.0
     min_gain: float = 2.0
     n_test: int = 10000
@@ -153,16 +161,18 @@ class ClosedFormTask:
         y = self._target(z)
         return y - _sum(stages, z) if stages else y
 
-    def _points(self, n_axis: Sequence[int], k: int) -> jax.Array:
+    def _points(self, n_axis: Sequence[int], k: int, limit: int | None = None) -> jax.Array:
         d = self.in_dim
         if d <= 2:  # the first axis's count rounded up to a multiple of the devices
             n_axis = [dev.round_up(n_axis[0], self.mesh), *n_axis[1:]]
             return dev.place(tensor_grid([chebyshev_nodes(n) for n in n_axis]), self.mesh)
-        n = dev.round_up(min(math.prod(n_axis), _per_dim(self.settings.max_points, d)), self.mesh)
+        n = dev.round_up(min(math.prod(n_axis), limit or _per_dim(self.settings.max_points, d)), self.mesh)
         return dev.place(jax.random.uniform(jax.random.fold_in(self.key, k), (n, d), jnp.float64, -1.0, 1.0),
                          self.mesh)
 
     def setup(self, stages, s: StageSettings) -> multistage.StageSetup:
+        if s.optimizer == "lstsq":
+            return self._least_squares_setup(stages, s)
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
         base = _per_dim(cfg.base_points, d)
         n_min = max(2, round(base ** (1.0 / d))) if d <= 2 else base
@@ -182,6 +192,31 @@ class ClosedFormTask:
                 n_axis = [max(base, math.prod(
                     spectrum.points_per_axis(f, cfg.points_per_period / d, 1, 10**6) for f in freqs))]
         z = self._points(n_axis, k)
+        e = self._residue(stages, z)
+        eps = spectrum.residue_size(e)
+        y = e / eps if eps > 0 else e
+        residual, jacobian = _residual_pair(z, y, kappa, s, self.mesh)
+        return multistage.StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian)
+
+    def _least_squares_setup(self, stages, s: StageSettings) -> multistage.StageSetup:
+        """Sample points and frequency scale of a least-squares stage, from the residue's band.
+
+        kappa per axis is the band's top frequency in t (degree n oscillates like cos(n pi t / 2));
+        each axis gets ``band_points`` nodes per degree of its band, the whole grid scaled so there
+        are between ``points_per_feature`` points per feature (enough to pin the coefficients down
+        between the points, few enough to keep the solve affordable)."""
+        cfg, d, k = self.settings, self.in_dim, len(stages) + 1
+        n_an = _per_dim(cfg.analysis_points, d)
+        r = np.asarray(self._residue(stages, _features_grid(n_an, d, True))).reshape((n_an,) * d)
+        band = spectrum.chebyshev_band(r)
+        kappa = jnp.asarray([max(1.0, math.pi * b / 2.0) for b in band], dtype=jnp.float64)
+        modes = math.prod(b + 1 for b in band)
+        lo, hi = (f * s.widths[0] for f in cfg.points_per_feature)
+        scale = min(max(cfg.band_points, (lo / modes) ** (1.0 / d)), (hi / modes) ** (1.0 / d))
+        n_axis = [max(2, math.ceil(scale * (b + 1))) for b in band]
+        if d > 2:
+            n_axis = [int(min(max(math.prod(n_axis), lo), hi))]
+        z = self._points(n_axis, k, limit=int(hi))
         e = self._residue(stages, z)
         eps = spectrum.residue_size(e)
         y = e / eps if eps > 0 else e
@@ -213,13 +248,18 @@ class DataTask:
         if s.sine_first and stages:
             t = network.features(self.z_train, s.angle)
             freqs = spectrum.scattered_frequencies(t, e)
-            kappa = spectrum.kappa_from_frequencies(freqs, self.settings.kappa_factor)
+            # A least-squares stage draws frequencies up to kappa: scattered data cannot be resampled
+            # to see where its spectrum ends, so the band is taken as twice the dominant frequency.
+            factor = self.settings.kappa_factor * (2.0 if s.optimizer == "lstsq" else 1.0)
+            kappa = spectrum.kappa_from_frequencies(freqs, factor)
         else:
             kappa = jnp.ones(d)
         eps = spectrum.residue_size(e)
         y = e / eps if eps > 0 else e
         residual, jacobian = _residual_pair(self.z_train, y, kappa, s, self.mesh)
-        return multistage.StageSetup(eps, kappa, int(self.z_train.shape[0]), residual, jacobian)
+        n = int(self.z_train.shape[0])
+        width = max(1, int(n / self.settings.points_per_feature[0]))  # features a least-squares stage can pin down
+        return multistage.StageSetup(eps, kappa, n, residual, jacobian, width=width)
 
     def errors(self, stages) -> multistage.Errors:
         return _errors(stages, self.z_test, self.y_test)

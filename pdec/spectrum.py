@@ -48,6 +48,41 @@ def grid_frequencies(values) -> tuple[float, ...]:
     return tuple(out)
 
 
+def chebyshev_coefficients(values) -> np.ndarray:
+    """Tensor Chebyshev coefficients of values on a Chebyshev-Lobatto grid (DCT-I per axis).
+
+    ``values`` has shape (n_1, ..., n_d), axis i sampled at ``cos(pi k / (n_i - 1))`` (either
+    order); entry (k_1, ..., k_d) of the result is the coefficient of T_k1(z_1) ... T_kd(z_d) up
+    to its sign (node order) and a factor 2 at degrees 0 and n_i - 1: enough to see where the
+    spectrum ends."""
+    c = np.asarray(values, dtype=np.float64)
+    for axis in range(c.ndim):
+        x = np.moveaxis(c, axis, -1)
+        n = x.shape[-1]
+        even = np.concatenate([x, x[..., -2:0:-1]], axis=-1)  # the even extension in the angle
+        c = np.moveaxis(np.fft.rfft(even, axis=-1).real / (n - 1), -1, axis)
+    return c
+
+
+def chebyshev_band(values, above_floor: float = 100.0) -> tuple[int, ...]:
+    """Per axis, the highest Chebyshev degree the residue still has, from a Lobatto grid.
+
+    A fitted residue's coefficients fall fast with the degree and then level off at a floor
+    (float64 rounding of the target and of the earlier stages). The floor is the median, over
+    the upper half of the degrees, of the largest coefficient at each degree (largest over the
+    other axes); the band ends at the last degree ``above_floor`` times above it. A residue
+    that never levels off (not resolved by the grid) gets the grid's highest degree.
+    """
+    a = np.abs(chebyshev_coefficients(values))
+    out = []
+    for axis in range(a.ndim):
+        profile = np.moveaxis(a, axis, 0).reshape(a.shape[axis], -1).max(axis=1)
+        floor = np.median(profile[len(profile) // 2:])
+        above = np.nonzero(profile > above_floor * floor)[0]
+        out.append(int(above.max()) if above.size else 0)
+    return tuple(out)
+
+
 def scattered_frequencies(
     t, values, f_max: float | None = None, significance: float = 20.0
 ) -> tuple[float, ...]:

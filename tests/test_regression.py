@@ -9,16 +9,16 @@ import pytest
 import pdec  # noqa: F401  (float64 on before jax arrays exist)
 import jax
 
-from pdec import network, spectrum
-from pdec.multistage import Schedule, StageSettings, format_stage
-from pdec.regression import FitSettings, chebyshev_nodes, solve_fit
+from pdec import least_squares, network, spectrum
+from pdec.multistage import Schedule, StageSettings, format_stage, schedule_with
+from pdec.regression import FitSettings, chebyshev_nodes, default_schedule, solve_fit
 
 SMALL = FitSettings(
     schedule=Schedule(
         (
             StageSettings(widths=(20, 20, 20), adam_steps=1000, iterations=4000),  # L-BFGS
-            StageSettings(widths=(20, 20, 20), sine_first=True, angle=True, adam_steps=500,
-                          optimizer="lm", iterations=60),  # the default optimizer, fewer steps
+            StageSettings(widths=(600,), sine_first=True, angle=True, adam_steps=0,
+                          optimizer="lstsq", iterations=1),  # the default kind, fewer features
         )
     ),
     base_points=(600, 900),
@@ -108,6 +108,7 @@ def test_fit_from_data_arrays():
     sol = solve_fit([0.0], [3.0], ["v"], [(x, y)], tol=0.0, max_stages=2, settings=SMALL)
     r1, r2 = sol.report
     assert r1.points == 900  # 10% held out
+    assert sol.stages[0][1].params[0][0].shape == (1, 300)  # least-squares stage: 3 points per feature
     assert r2.rel_l2 < r1.rel_l2 / 10.0 and r2.rel_l2 < 1e-7, (r1.rel_l2, r2.rel_l2)
     xt = np.linspace(0.2, 2.8, 50)[:, None]
     err = np.max(np.abs(np.asarray(sol(xt)) - np.cos(1.5 * xt[:, 0]) * np.exp(-0.3 * xt[:, 0])))
@@ -127,3 +128,51 @@ def test_two_fields_shape():
     assert [r.field for r in sol.report] == ["a", "b"]
     assert sol.parameters == {}
     np.testing.assert_allclose(np.asarray(out[:, 0]), np.asarray(f(pts)), atol=1e-2)
+
+
+def test_chebyshev_band_finds_the_last_degree_per_axis():
+    n = 128
+    z = np.cos(np.pi * np.arange(n) / (n - 1))
+    zx, zy = np.meshgrid(z, z, indexing="ij")
+    cheb = lambda k, x: np.cos(k * np.arccos(x))  # noqa: E731
+    noise = 1e-13 * np.random.default_rng(0).normal(size=(n, n))
+    v = cheb(10, zx) * cheb(5, zy) + 0.3 * cheb(3, zx) + 1e-6 * cheb(17, zx) + noise
+    assert spectrum.chebyshev_band(v) == (17, 5)
+    assert spectrum.chebyshev_band(cheb(40, z)) == (40,)
+
+
+def test_least_squares_output_layer_is_the_exact_minimizer():
+    key = jax.random.PRNGKey(4)
+    params = least_squares.init_stage(key, 2, 50)
+    z = jax.random.uniform(jax.random.PRNGKey(5), (400, 2), jnp.float64, -1.0, 1.0)
+    kappa = jnp.array([6.0, 3.0])
+    (w, b), _ = params
+    truth = (params[0], (jax.random.normal(key, (50, 1), jnp.float64), jnp.array([0.7])))
+    y = network.apply(truth, z, kappa, True, True)[:, 0]  # in the span of the features
+    residual = lambda p: network.apply(p, z, kappa, True, True)[:, 0] - y  # noqa: E731
+    out, res = least_squares.solve_output_layer(residual, params)
+    assert res.loss < 1e-24 and res.iterations == 1
+    assert out[0][0] is w and out[0][1] is b  # the drawn layer is kept
+    np.testing.assert_allclose(np.asarray(out[1][1]), [0.7], atol=1e-9)
+
+
+def test_2d_least_squares_stage_fits_the_residue_to_float64():
+    """The 2D default: a short tanh stage 1, then one least-squares stage (3000 features)."""
+    def target(x):
+        return (jnp.sin(2 * x[:, 0] + 1) - 0.5 * x[:, 0]) * (1 - x[:, 1] ** 2)
+
+    first = StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=200)
+    cfg = FitSettings(schedule=Schedule((first, default_schedule(2)(2))), base_points=(600, 900), n_test=2000)
+    sol = solve_fit([-1.0, -1.0], [1.0, 1.0], ["u"], [target], tol=0.0, max_stages=2, settings=cfg)
+    r1, r2 = sol.report
+    assert default_schedule(2)(2).optimizer == "lstsq" and sol.stages[0][1].params[0][0].shape == (2, 3000)
+    assert r1.rel_l2 < 1e-3
+    assert r2.rel_l2 < 1e-12 and r2.rel_l2 < r1.rel_l2 / 1e6, (r1.rel_l2, r2.rel_l2)
+    assert min(r2.kappa) > 10.0 and r2.points >= 9000  # the band is resolved, >= 3 points per feature
+
+
+def test_solver_options_leave_least_squares_stages_alone():
+    sched = schedule_with(default_schedule(2), {"width": 10, "iterations": 5, "adam": 7})
+    first, second = sched.stages
+    assert first.widths == (10, 10, 10) and first.iterations == 5 and first.adam_steps == 7
+    assert second == default_schedule(2)(2)

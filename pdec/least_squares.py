@@ -1,0 +1,57 @@
+"""A stage fitted by linear least squares: drawn sine features, solved output layer.
+
+The stage network has one hidden layer, ``sin(W (kappa * t) + b)`` over the Chebyshev angle t,
+and a linear output. Its frequencies are drawn, not trained: ``W`` uniform in [-1, 1] per axis
+with ``kappa`` the top of the residue's Chebyshev band (``spectrum.chebyshev_band``), so the
+features cover the band evenly, and ``b`` uniform in [-pi, pi]. The residual of a fit is affine
+in the output layer, so the best output layer is one linear least-squares solve.
+
+Why (bench/RESULTS.md, 2D fit): a 3x30 sine network trained by Levenberg-Marquardt leaves ~1e-4
+of its residue, as white noise no later stage fits; 3000 drawn features solved by least squares
+leave ~1e-10 of it, in ~15 s. The dense LM step grows as points x weights^2, the solve here as
+points x features^2 once, so a stage can be 100x wider.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from pdec import optimize
+from pdec.network import Params
+
+
+def init_stage(key: jax.Array, in_dim: int, width: int) -> Params:
+    """A sine layer of ``width`` units with W uniform in [-1, 1], b uniform in [-pi, pi]; a zero
+    output layer (the solve sets it)."""
+    kw, kb = jax.random.split(key)
+    w = jax.random.uniform(kw, (in_dim, width), jnp.float64, -1.0, 1.0)
+    b = jax.random.uniform(kb, (width,), jnp.float64, -jnp.pi, jnp.pi)
+    return ((w, b), (jnp.zeros((width, 1), jnp.float64), jnp.zeros((1,), jnp.float64)))
+
+
+def solve_output_layer(residual: optimize.Residual, params: Params) -> tuple[Params, optimize.OptResult]:
+    """The output layer that minimizes ``mean(residual(params)**2)``, the hidden layers kept.
+
+    ``residual`` must be affine in the output layer (a fit; an equation that is linear in the
+    field). The minimum-norm solution (SVD, singular values below float64 resolution dropped)
+    keeps the coefficients small: drawn features are nearly dependent, and a solution that
+    cancels large terms would lose digits between the sample points."""
+    *hidden, (w, b) = params
+    zero = (jnp.zeros_like(w), jnp.zeros_like(b))
+    hidden = tuple(hidden)
+
+    @jax.jit
+    def system(hid):
+        r = lambda last: residual((*hid, last))  # noqa: E731
+        jw, jb = jax.jacfwd(r)(zero)
+        m = jw.shape[0]
+        return jnp.concatenate([jw.reshape(m, -1), jb.reshape(m, -1)], axis=1), r(zero)
+
+    a, r0 = system(hidden)
+    coef = np.linalg.lstsq(np.asarray(a), -np.asarray(r0), rcond=None)[0]
+    n_w = w.size
+    last = (jnp.asarray(coef[:n_w].reshape(w.shape)), jnp.asarray(coef[n_w:].reshape(b.shape)))
+    out = (*hidden, last)
+    return out, optimize.OptResult(float(optimize.mse(residual, out)), 1)
