@@ -70,6 +70,7 @@ class FitSettings:
     points_per_period: float = 60.0
     band_points: float = 2.5  # least-squares stage: grid points per axis per Chebyshev degree of the band
     points_per_feature: tuple[float, float] = (3.0, 4.0)  # least-squares stage: points / features, min and max
+    features_per_mode: float = 1.5  # least-squares stage: features per tensor Chebyshev mode of the band it fits
     kappa_factor: float = 1.0
     min_gain: float = 2.0
     n_test: int = 10000
@@ -201,14 +202,17 @@ class ClosedFormTask:
     def _least_squares_setup(self, stages, s: StageSettings) -> multistage.StageSetup:
         """Sample points and frequency scale of a least-squares stage, from the residue's band.
 
-        kappa per axis is the band's top frequency in t (degree n oscillates like cos(n pi t / 2));
+        The band is cut to what the features can fit (``features_per_mode`` features per mode):
+        a residue with more modes gets a stage for its largest coefficients, the rest is left to
+        the next stage. kappa per axis is the band's top frequency in t (degree n oscillates like
+        cos(n pi t / 2));
         each axis gets ``band_points`` nodes per degree of its band, the whole grid scaled so there
         are between ``points_per_feature`` points per feature (enough to pin the coefficients down
         between the points, few enough to keep the solve affordable)."""
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
         n_an = _per_dim(cfg.analysis_points, d)
         r = np.asarray(self._residue(stages, _features_grid(n_an, d, True))).reshape((n_an,) * d)
-        band = spectrum.chebyshev_band(r)
+        band = spectrum.chebyshev_band(r, max_modes=s.widths[0] / cfg.features_per_mode)
         kappa = jnp.asarray([max(1.0, math.pi * b / 2.0) for b in band], dtype=jnp.float64)
         modes = math.prod(b + 1 for b in band)
         lo, hi = (f * s.widths[0] for f in cfg.points_per_feature)

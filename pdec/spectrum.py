@@ -64,7 +64,7 @@ def chebyshev_coefficients(values) -> np.ndarray:
     return c
 
 
-def chebyshev_band(values, above_floor: float = 100.0) -> tuple[int, ...]:
+def chebyshev_band(values, above_floor: float = 100.0, max_modes: float = math.inf) -> tuple[int, ...]:
     """Per axis, the highest Chebyshev degree the residue still has, from a Lobatto grid.
 
     A fitted residue's coefficients fall fast with the degree and then level off at a floor
@@ -72,15 +72,24 @@ def chebyshev_band(values, above_floor: float = 100.0) -> tuple[int, ...]:
     the upper half of the degrees, of the largest coefficient at each degree (largest over the
     other axes); the band ends at the last degree ``above_floor`` times above it. A residue
     that never levels off (not resolved by the grid) gets the grid's highest degree.
+
+    ``max_modes``: when the band holds more tensor modes (product of degree + 1 over the axes)
+    than that, the threshold rises by factors of 10 until it does not: the band then covers the
+    largest coefficients only, the ones a stage of limited size can fit.
     """
     a = np.abs(chebyshev_coefficients(values))
-    out = []
-    for axis in range(a.ndim):
-        profile = np.moveaxis(a, axis, 0).reshape(a.shape[axis], -1).max(axis=1)
-        floor = np.median(profile[len(profile) // 2:])
-        above = np.nonzero(profile > above_floor * floor)[0]
-        out.append(int(above.max()) if above.size else 0)
-    return tuple(out)
+    profiles = [np.moveaxis(a, axis, 0).reshape(a.shape[axis], -1).max(axis=1) for axis in range(a.ndim)]
+    floor = max(float(np.median(p[len(p) // 2:])) for p in profiles)
+    peak = max(float(p.max()) for p in profiles)
+    threshold = above_floor * floor
+    while True:
+        band = []
+        for profile in profiles:
+            above = np.nonzero(profile > threshold)[0]
+            band.append(int(above.max()) if above.size else 0)
+        if math.prod(b + 1 for b in band) <= max_modes or threshold >= peak:
+            return tuple(band)
+        threshold *= 10.0
 
 
 def scattered_frequencies(

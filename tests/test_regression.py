@@ -139,6 +139,10 @@ def test_chebyshev_band_finds_the_last_degree_per_axis():
     v = cheb(10, zx) * cheb(5, zy) + 0.3 * cheb(3, zx) + 1e-6 * cheb(17, zx) + noise
     assert spectrum.chebyshev_band(v) == (17, 5)
     assert spectrum.chebyshev_band(cheb(40, z)) == (40,)
+    # more modes than a stage can fit: the band keeps the largest coefficients
+    w = cheb(10, zx) * cheb(8, zy) + 1e-6 * cheb(30, zx) * cheb(30, zy) + noise
+    assert spectrum.chebyshev_band(w) == (30, 30)
+    assert spectrum.chebyshev_band(w, max_modes=200) == (10, 8)
 
 
 def test_least_squares_output_layer_is_the_exact_minimizer():
