@@ -4,7 +4,8 @@ The stage network has one hidden layer, ``sin(W (kappa * t) + b)`` over the Cheb
 and a linear output. Its frequencies are drawn, not trained: ``W`` uniform in [-1, 1] per axis
 with ``kappa`` the top of the residue's Chebyshev band (``spectrum.chebyshev_band``), so the
 features cover the band evenly, and ``b`` uniform in [-pi, pi]. The residual of a fit is affine
-in the output layer, so the best output layer is one linear least-squares solve.
+in the output layer, so the best output layer is one linear least-squares solve. A band with
+more modes than the features can fit is cut to its largest coefficients (``regression``).
 
 Why (bench/RESULTS.md, 2D fit): a 3x30 sine network trained by Levenberg-Marquardt leaves ~1e-4
 of its residue, as white noise no later stage fits; 3000 drawn features solved by least squares
@@ -20,6 +21,8 @@ import numpy as np
 
 from pdec import optimize
 from pdec.network import Params
+
+MAX_ENTRIES = 1.2e8  # of the points x features matrix (~1 GB in float64): caps the features on big data
 
 
 def init_stage(key: jax.Array, in_dim: int, width: int) -> Params:

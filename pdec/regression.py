@@ -21,7 +21,7 @@ import numpy as np
 from jax.sharding import Mesh
 
 from pdec import devices as dev
-from pdec import multistage, network, optimize, spectrum
+from pdec import least_squares, multistage, network, optimize, spectrum
 from pdec.multistage import Schedule, StageSettings
 from pdec.sampling import chebyshev_nodes, tensor_grid
 from pdec.solution import Solution, normalize, sum_stages
@@ -55,9 +55,6 @@ def default_schedule(d: int) -> Schedule:
         StageSettings(widths=(30,) * 3, sine_first=True, angle=True, adam_steps=3000, optimizer="lm",
                       iterations=400),
     ))
-
-
-DEFAULT_SCHEDULE = default_schedule(1)
 
 
 @dataclass(frozen=True)
@@ -262,7 +259,8 @@ class DataTask:
         y = e / eps if eps > 0 else e
         residual, jacobian = _residual_pair(self.z_train, y, kappa, s, self.mesh)
         n = int(self.z_train.shape[0])
-        width = max(1, int(n / self.settings.points_per_feature[0]))  # features a least-squares stage can pin down
+        # features a least-squares stage can pin down, and hold in memory
+        width = max(1, int(min(n / self.settings.points_per_feature[0], least_squares.MAX_ENTRIES / n)))
         return multistage.StageSetup(eps, kappa, n, residual, jacobian, width=width)
 
     def errors(self, stages) -> multistage.Errors:
