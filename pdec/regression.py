@@ -118,6 +118,15 @@ def _residual_pair(z: jax.Array, y: jax.Array, kappa: jax.Array, s: StageSetting
     return residual, jacobian
 
 
+def _stage_setup(z: jax.Array, e: jax.Array, kappa: jax.Array, s: StageSettings, mesh: Mesh | None,
+                 width: int | None = None) -> multistage.StageSetup:
+    """The next stage fits the residue ``e`` at ``z`` scaled by its size eps (unit RMS)."""
+    eps = spectrum.residue_size(e)
+    y = e / eps if eps > 0 else e
+    residual, jacobian = _residual_pair(z, y, kappa, s, mesh)
+    return multistage.StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian, width=width)
+
+
 def _errors(stages, z, y) -> multistage.Errors:
     e = np.asarray(_sum(stages, z) - y) if stages else -np.asarray(y)
     norm = float(np.linalg.norm(y))
@@ -190,11 +199,7 @@ class ClosedFormTask:
                 n_axis = [max(base, math.prod(
                     spectrum.points_per_axis(f, cfg.points_per_period / d, 1, 10**6) for f in freqs))]
         z = self._points(n_axis, k)
-        e = self._residue(stages, z)
-        eps = spectrum.residue_size(e)
-        y = e / eps if eps > 0 else e
-        residual, jacobian = _residual_pair(z, y, kappa, s, self.mesh)
-        return multistage.StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian)
+        return _stage_setup(z, self._residue(stages, z), kappa, s, self.mesh)
 
     def _least_squares_setup(self, stages, s: StageSettings) -> multistage.StageSetup:
         """Sample points and frequency scale of a least-squares stage, from the residue's band.
@@ -202,10 +207,9 @@ class ClosedFormTask:
         The band is cut to what the features can fit (``features_per_mode`` features per mode):
         a residue with more modes gets a stage for its largest coefficients, the rest is left to
         the next stage. kappa per axis is the band's top frequency in t (degree n oscillates like
-        cos(n pi t / 2));
-        each axis gets ``band_points`` nodes per degree of its band, the whole grid scaled so there
-        are between ``points_per_feature`` points per feature (enough to pin the coefficients down
-        between the points, few enough to keep the solve affordable)."""
+        cos(n pi t / 2)); each axis gets ``band_points`` nodes per degree of its band, the whole
+        grid scaled so there are between ``points_per_feature`` points per feature (enough to pin
+        the coefficients down between the points, few enough to keep the solve affordable)."""
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
         n_an = _per_dim(cfg.analysis_points, d)
         r = np.asarray(self._residue(stages, _features_grid(n_an, d, True))).reshape((n_an,) * d)
@@ -218,11 +222,7 @@ class ClosedFormTask:
         if d > 2:
             n_axis = [int(min(max(math.prod(n_axis), lo), hi))]
         z = self._points(n_axis, k, limit=int(hi))
-        e = self._residue(stages, z)
-        eps = spectrum.residue_size(e)
-        y = e / eps if eps > 0 else e
-        residual, jacobian = _residual_pair(z, y, kappa, s, self.mesh)
-        return multistage.StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian)
+        return _stage_setup(z, self._residue(stages, z), kappa, s, self.mesh)
 
     def errors(self, stages) -> multistage.Errors:
         return _errors(stages, self.z_test, self.y_test)
@@ -255,13 +255,10 @@ class DataTask:
             kappa = spectrum.kappa_from_frequencies(freqs, factor)
         else:
             kappa = jnp.ones(d)
-        eps = spectrum.residue_size(e)
-        y = e / eps if eps > 0 else e
-        residual, jacobian = _residual_pair(self.z_train, y, kappa, s, self.mesh)
         n = int(self.z_train.shape[0])
         # features a least-squares stage can pin down, and hold in memory
         width = max(1, int(min(n / self.settings.points_per_feature[0], least_squares.MAX_ENTRIES / n)))
-        return multistage.StageSetup(eps, kappa, n, residual, jacobian, width=width)
+        return _stage_setup(self.z_train, e, kappa, s, self.mesh, width)
 
     def errors(self, stages) -> multistage.Errors:
         return _errors(stages, self.z_test, self.y_test)
