@@ -26,7 +26,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
-from pdec import network  # noqa: E402
+from pdec.solver import network  # noqa: E402
 from pdec.solution import BATCH, Solution, Stage, _evaluate  # noqa: E402
 
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import pdec  # noqa: E402
 import jax  # noqa: E402
-from pdec.pinn import PinnRecord  # noqa: E402
+from pdec.solver.tasks.equations import PinnRecord  # noqa: E402
 
 
 def row(path: Path, stages: int | None) -> str:

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pinn import ROOT, header, run  # noqa: E402
 
 import pdec  # noqa: E402
-from pdec.solve_command import parse_set  # noqa: E402
+from pdec.cli.solve import parse_set  # noqa: E402
 
 
 def cases(with_heat: bool, only_heat: bool = False):

@@ -23,8 +23,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import pdec  # noqa: F401  (float64 first)
 import jax.numpy as jnp
 
-from pdec.multistage import Schedule, StageSettings, format_stage
-from pdec.regression import FitSettings, solve_fit
+from pdec.solver.driver import Schedule, StageSettings, format_stage
+from pdec.solver.tasks.fit import FitSettings, solve_fit
 
 
 def target(x):

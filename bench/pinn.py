@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 
 import pdec  # noqa: E402  (float64 first)
 import jax  # noqa: E402
-from pdec import pinn  # noqa: E402
-from pdec.solve_command import parse_set  # noqa: E402
+from pdec.solver.tasks import equations as pinn  # noqa: E402
+from pdec.cli.solve import parse_set  # noqa: E402
 
 PROBLEMS = ["ode_point", "poisson1d", "burgers_steady", "poisson2d", "heat"]
 

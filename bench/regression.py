@@ -32,9 +32,10 @@ import pdec  # noqa: E402,F401  (float64 first)
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
-from pdec import network, optimize  # noqa: E402
-from pdec.multistage import Schedule, StageSettings, format_stage  # noqa: E402
-from pdec.regression import ClosedFormTask, FitSettings, default_schedule, solve_fit  # noqa: E402
+from pdec.solver import network
+from pdec.solver import optimize  # noqa: E402
+from pdec.solver.driver import Schedule, StageSettings, format_stage  # noqa: E402
+from pdec.solver.tasks.fit import ClosedFormTask, FitSettings, default_schedule, solve_fit  # noqa: E402
 from pdec.solution import Stage  # noqa: E402
 
 PROBLEMS = {

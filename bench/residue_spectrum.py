@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pdec  # noqa: E402  (float64 first)
 from pdec import store  # noqa: E402
-from pdec.lowering import lower  # noqa: E402
+from pdec.language.lowering import lower  # noqa: E402
 from pdec.solution import Solution  # noqa: E402
 
 N = 129

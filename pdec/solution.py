@@ -20,7 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from pdec import network
+from pdec.solver import network
 from pdec.errors import PdecError
 
 BATCH = 2**16  # points per jitted call: (BATCH, 30) float64 activations are 15 MB

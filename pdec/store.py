@@ -25,8 +25,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.errors import PdecError
-from pdec.multistage import StageRecord
-from pdec.pinn import PinnRecord
+from pdec.solver.driver import StageRecord
+from pdec.solver.tasks.equations import PinnRecord
 from pdec.solution import Solution, Stage
 
 FORMAT = "pdec-solution"

@@ -5,8 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 
 import pdec
-from pdec.blocks import frozen_field, problem_blocks
-from pdec.lowering import lower
+from pdec.solver.blocks import frozen_field, problem_blocks
+from pdec.language.lowering import lower
 
 
 def mlp(key, d):
@@ -44,8 +44,8 @@ def test_cached_frozen_stages_give_the_same_residual_as_the_sum():
 
 def test_gradient_block_is_the_derivative_of_the_residual():
     """gPINN rows d r / d x_j from next-order derivative values == autodiff of the residual."""
-    from pdec.blocks import gradient_block
-    from pdec.derivatives import evaluate_fields
+    from pdec.solver.blocks import gradient_block
+    from pdec.solver.derivatives import evaluate_fields
 
     for path, u in (("problems/burgers_steady.pde", lambda q: jnp.sin(3 * q[0]) + q[0] ** 3),
                     ("problems/heat.pde", lambda q: jnp.sin(2 * q[0]) * jnp.exp(q[1]) + q[0] * q[1] ** 2)):
@@ -62,7 +62,7 @@ def test_gradient_block_is_the_derivative_of_the_residual():
 
 def test_resampled_blocks_keep_their_structure_and_move_their_points():
     """Adam's fresh points: same pytree (no recompilation), new sites, same observations."""
-    from pdec.blocks import resampled
+    from pdec.solver.blocks import resampled
 
     problem = pdec.compile("problems/heat_inverse.pde")
     lowered = lower(problem)

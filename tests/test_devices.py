@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import pdec
-from pdec import devices
+from pdec.solver import devices
 from pdec.cli import main
 
 FIT = """domain x in [-1, 1]

@@ -3,7 +3,7 @@
 import pytest
 
 import pdec  # noqa: F401  (float64 on)
-from pdec.api import compile, compile_text
+from pdec.language.compile import compile, compile_text
 from pdec.errors import PdecError
 
 HEAD = "domain x in [-1, 1]\nunknown u(x)\n"

@@ -9,12 +9,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from pdec import cli, network
+from pdec import cli
+from pdec.solver import network
 from pdec.errors import PdecError
-from pdec.evaluate import load_run
-from pdec.multistage import StageRecord
-from pdec.pinn import PinnRecord
-from pdec.plot import stage_series
+from pdec.cli.eval import load_run
+from pdec.solver.driver import StageRecord
+from pdec.solver.tasks.equations import PinnRecord
+from pdec.cli.plot import stage_series
 from pdec.solution import Solution, Stage, _evaluate
 from pdec.store import save
 

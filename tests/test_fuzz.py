@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pdec  # noqa: F401
-from pdec.api import compile_text
+from pdec.language.compile import compile_text
 from pdec.errors import PdecError
 
 PROBLEM_DIR = Path(__file__).parent.parent / "problems"

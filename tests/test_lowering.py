@@ -10,11 +10,11 @@ import pytest
 import sympy as sp
 
 import pdec  # noqa: F401
-from pdec.api import compile, compile_text
-from pdec.derivatives import evaluate, evaluate_fields
-from pdec.lowering import lower
-from pdec.problem import Problem
-from pdec.sampling import location_points
+from pdec.language.compile import compile, compile_text
+from pdec.solver.derivatives import evaluate, evaluate_fields
+from pdec.language.lowering import lower
+from pdec.language.problem import Problem
+from pdec.solver.sampling import location_points
 
 PROBLEMS = sorted((Path(__file__).parent.parent / "problems").glob("*.pde"))
 WITH_EXACT = [p for p in PROBLEMS if "exact" in p.read_text() and "fit" not in p.read_text()]

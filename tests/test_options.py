@@ -3,8 +3,8 @@
 import pytest
 
 import pdec
-from pdec import options
-from pdec.solve_command import parse_set
+from pdec.language import options
+from pdec.cli.solve import parse_set
 
 BASE = "domain x in [-1, 1]\nfit u(x) = sin(x)\n"
 

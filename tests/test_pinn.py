@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 import pdec
-from pdec import network
-from pdec.blocks import problem_blocks
-from pdec.gamma import GAMMA_MAX, GAMMA_MIN, balance, choose_gamma
-from pdec.lowering import lower
-from pdec.multistage import StageSettings
-from pdec.pinn import PinnSettings, _residual_fn, block_multipliers, frozen_fields, solve_equations
+from pdec.solver import network
+from pdec.solver.blocks import problem_blocks
+from pdec.solver.gamma import GAMMA_MAX, GAMMA_MIN, balance, choose_gamma
+from pdec.language.lowering import lower
+from pdec.solver.driver import StageSettings
+from pdec.solver.tasks.equations import PinnSettings, _residual_fn, block_multipliers, frozen_fields, solve_equations
 
 SHORT = PinnSettings(
     schedule=(StageSettings(widths=(20, 20), adam_steps=300, iterations=1500),),
@@ -114,7 +114,7 @@ def test_value_conditions_set_a_floor_for_eps_and_gpinn_and_stages_follow_the_di
     """eps is at least the RMS residual of the conditions on values (not of derivative
     conditions or data); gPINN is on in 1D, off from 2D on, and 2D stages 1 and 2 are longer
     (stage 2 also wider), unless an option says otherwise."""
-    from pdec.pinn import GPINN_WEIGHT, value_condition_size, with_options
+    from pdec.solver.tasks.equations import GPINN_WEIGHT, value_condition_size, with_options
 
     problem = pdec.compile_text(
         "domain x in [0, 1]\nunknown u(x)\nequation u_xx = 0\nboundary x = 0: u = 3\nboundary x = 1: u_x = 5\n")

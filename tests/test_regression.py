@@ -9,9 +9,11 @@ import pytest
 import pdec  # noqa: F401  (float64 on before jax arrays exist)
 import jax
 
-from pdec import least_squares, network, spectrum
-from pdec.multistage import Schedule, StageSettings, format_stage, schedule_with
-from pdec.regression import FitSettings, chebyshev_nodes, default_schedule, solve_fit
+from pdec.solver.stages import least_squares
+from pdec.solver import network
+from pdec.solver import spectrum
+from pdec.solver.driver import Schedule, StageSettings, format_stage, schedule_with
+from pdec.solver.tasks.fit import FitSettings, chebyshev_nodes, default_schedule, solve_fit
 
 SMALL = FitSettings(
     schedule=Schedule(

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 import pdec
-from pdec import multistage
-from pdec.progress import ProgressLine
-from pdec.regression import FitSettings, solve_fit
-from pdec.multistage import Schedule, StageSettings
+from pdec.solver import driver as multistage
+from pdec.cli.progress import ProgressLine
+from pdec.solver.tasks.fit import FitSettings, solve_fit
+from pdec.solver.driver import Schedule, StageSettings
 
 SOURCE = """domain x in [-1, 1]
 fit u(x) = sin(2*x + 1) + 0.2*exp(1.3*x)

@@ -5,8 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 
 import pdec  # noqa: F401
-from pdec.problem import AtPoint, Face
-from pdec.sampling import (
+from pdec.language.problem import AtPoint, Face
+from pdec.solver.sampling import (
     chebyshev_grid, corners, face_points, latin_hypercube, location_points, periodic_pairs,
     random_points, uniform_grid,
 )

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import pdec
-from pdec import network
-from pdec.multistage import StageRecord
+from pdec.solver import network
+from pdec.solver.driver import StageRecord
 from pdec.solution import Solution, Stage
 from pdec.store import load, save
 
@@ -41,7 +41,7 @@ def test_round_trip_is_bit_identical(tmp_path):
 def test_pinn_records_with_numpy_scalars_round_trip(tmp_path):
     from dataclasses import replace
 
-    from pdec.pinn import PinnRecord
+    from pdec.solver.tasks.equations import PinnRecord
 
     record = PinnRecord(2, 1e-8, (22.0,), 0.8, 800, 800, 1e-14, 5e-12, 1e-15, 3.6e-15, 6.7e-15,
                         {"k": np.float64(0.5)}, 16.3, np.bool_(True), "tolerance 1e-15 met")

@@ -19,10 +19,10 @@ from typing import Callable, Mapping
 import jax
 import jax.numpy as jnp
 
-from pdec.derivatives import PointFn, derivative, evaluate_fields
-from pdec.lowering import Lowered, LoweredResidual
-from pdec.problem import MultiIndex, Problem
-from pdec.sampling import latin_hypercube, location_points, periodic_pairs
+from pdec.solver.derivatives import PointFn, derivative, evaluate_fields
+from pdec.language.lowering import Lowered, LoweredResidual
+from pdec.language.problem import MultiIndex, Problem
+from pdec.solver.sampling import latin_hypercube, location_points, periodic_pairs
 
 Array = jnp.ndarray
 Key = tuple[str, MultiIndex]

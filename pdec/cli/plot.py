@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from pdec.errors import PdecError
-from pdec.evaluate import Run, load_run, values
+from pdec.cli.eval import Run, load_run, values
 
 GRID_1D, GRID_2D = 1000, 200  # points per axis of the pictures
 FLOOR = 1e-15  # float64's floor for the relative L2 error, drawn on the stages picture
@@ -67,8 +67,8 @@ def exact_functions(run: Run) -> tuple[dict[str, Callable], tuple[str, ...]]:
     form), and warnings when the source is missing or no longer compiles."""
     if run.source is None:
         return {}, (f"warning: no .pde source in {run.folder}: no error picture",)
-    from pdec.api import compile_text
-    from pdec.lowering import lower
+    from pdec.language.compile import compile_text
+    from pdec.language.lowering import lower
 
     try:
         problem = compile_text(run.source.read_text(), filename=str(run.source), base_dir=run.folder)

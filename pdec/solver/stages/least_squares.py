@@ -19,8 +19,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from pdec import optimize
-from pdec.network import Params
+from pdec.solver import optimize
+from pdec.solver.network import Params
 
 MAX_ENTRIES = 1.2e8  # of the points x features matrix (~1 GB in float64): caps the features on big data
 

@@ -20,10 +20,14 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh
 
-from pdec import devices as dev
-from pdec import least_squares, multistage, network, optimize, spectrum
-from pdec.multistage import Schedule, StageSettings
-from pdec.sampling import chebyshev_nodes, tensor_grid
+from pdec.solver import devices as dev
+from pdec.solver.stages import least_squares
+from pdec.solver import driver as multistage
+from pdec.solver import network
+from pdec.solver import optimize
+from pdec.solver import spectrum
+from pdec.solver.driver import Schedule, StageSettings
+from pdec.solver.sampling import chebyshev_nodes, tensor_grid
 from pdec.solution import Solution, normalize, sum_stages
 
 Target = Callable[[jax.Array], jax.Array] | tuple[np.ndarray, np.ndarray]

@@ -17,8 +17,8 @@ STATEMENTS = (
 
 def grammar_path() -> Path:
     """The grammar: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "grammar" / "pde.lark", here.parent / "grammar" / "pde.lark"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "grammar" / "pde.lark", package.parent / "grammar" / "pde.lark"):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError("pdec's grammar (pde.lark) is missing from this installation")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from pdec.pinn import PinnRecord
+from pdec.solver.tasks.equations import PinnRecord
 from pdec.solution import Solution
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pdec.build import build
+from pdec.language.build import build
 from pdec.errors import PdecError
-from pdec.problem import Problem
+from pdec.language.problem import Problem
 
 
 def compile_text(text: str, *, filename: str = "<text>", base_dir: str | Path | None = None) -> Problem:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pdec import store
 from pdec.errors import PdecError
-from pdec.problem import Problem
+from pdec.language.problem import Problem
 from pdec.solution import Solution
 
 SETTINGS, REPORT = "settings.json", "report.json"

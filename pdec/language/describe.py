@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from pdec.lowering import lower
-from pdec.problem import Problem, Residual
-from pdec.symbols import derivative_name, field_terms, multi_index
+from pdec.language.lowering import lower
+from pdec.language.problem import Problem, Residual
+from pdec.language.symbols import derivative_name, field_terms, multi_index
 
 
 def _orders(r: Residual, coords: tuple[str, ...]) -> str:

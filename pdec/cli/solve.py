@@ -12,13 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pdec import devices, options, runs
+from pdec.solver import devices
+from pdec.language import options
+from pdec.cli import runs
 from pdec.errors import PdecError
-from pdec.problem import Problem
-from pdec.progress import ProgressLine
-from pdec.report import parameter_lines, table
+from pdec.language.problem import Problem
+from pdec.cli.progress import ProgressLine
+from pdec.cli.table import parameter_lines, table
 from pdec.solution import Solution
-from pdec.solve import converged, describe_stage, solve, stop_settings, summary
+from pdec.solver.solve import converged, describe_stage, solve, stop_settings, summary
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from pdec.problem import AtPoint, Face, Interior, Location
+from pdec.language.problem import AtPoint, Face, Interior, Location
 
 Array = jnp.ndarray
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Mapping
 import jax
 import jax.numpy as jnp
 
-from pdec.problem import MultiIndex
+from pdec.language.problem import MultiIndex
 
 PointFn = Callable[[jnp.ndarray], jnp.ndarray]
 

@@ -6,13 +6,15 @@ import dataclasses
 
 from typing import Callable
 
-from pdec import options, pinn, regression
+from pdec.language import options
+from pdec.solver.tasks import equations as pinn
+from pdec.solver.tasks import fit as regression
 from pdec.errors import PdecError
-from pdec.lowering import lower
-from pdec.multistage import StageRecord, format_stage
-from pdec.optimize import Progress
-from pdec.pinn import PinnRecord, format_record
-from pdec.problem import Problem
+from pdec.language.lowering import lower
+from pdec.solver.driver import StageRecord, format_stage
+from pdec.solver.optimize import Progress
+from pdec.solver.tasks.equations import PinnRecord, format_record
+from pdec.language.problem import Problem
 from pdec.solution import Solution
 
 DEFAULT_TOL = 1e-15

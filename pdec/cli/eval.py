@@ -51,7 +51,7 @@ def source_file(folder: Path) -> Path | None:
 def source_coordinates(text: str) -> tuple[str, ...]:
     """The coordinate names of a `.pde` text's `domain` statement, read from the parse tree only
     (no data files needed); () if the text does not parse or has no domain."""
-    from pdec.parse import parse
+    from pdec.language.parse import parse
 
     try:
         tree = parse(text)

@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 def _saved(args: argparse.Namespace) -> int:
     """`eval` and `plot`: commands on a run folder, not on a .pde file."""
     if args.command == "plot":
-        from pdec.plot import plot_run
+        from pdec.cli.plot import plot_run
 
         plotted = plot_run(args.dir, args.out)
         for warning in plotted.warnings:
@@ -58,7 +58,7 @@ def _saved(args: argparse.Namespace) -> int:
         for path in plotted.paths:
             print(path)
         return 0
-    from pdec.evaluate import eval_at, eval_points
+    from pdec.cli.eval import eval_at, eval_points
 
     if args.out is not None and args.at is not None:
         raise PdecError("--out goes with --points; --at prints its values", filename="pdec eval")
@@ -70,22 +70,22 @@ def _saved(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pdec.api import compile as compile_file
+    from pdec.language.compile import compile as compile_file
 
     if args.command in ("eval", "plot"):
         return _saved(args)
     problem = compile_file(args.file)
     if args.command == "check":
-        from pdec.describe import describe
+        from pdec.language.describe import describe
 
         print(describe(problem, latex=args.latex))
         return 0
     if args.command == "compile":
-        from pdec.describe import lowered_source
+        from pdec.language.describe import lowered_source
 
         print(lowered_source(problem))
         return 0
-    from pdec.solve_command import solve_command
+    from pdec.cli.solve import solve_command
 
     return solve_command(problem, args)
 

@@ -22,7 +22,9 @@ from typing import Protocol
 import jax
 import numpy as np
 
-from pdec import least_squares, network, optimize
+from pdec.solver.stages import least_squares
+from pdec.solver import network
+from pdec.solver import optimize
 from pdec.solution import Stage
 
 

@@ -22,16 +22,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from pdec import devices as dev
-from pdec import network, spectrum
-from pdec.blocks import Block, frozen_field, problem_blocks, resampled
-from pdec.derivatives import PointFn, evaluate_fields
-from pdec.gamma import choose_gamma
-from pdec.lowering import Lowered
-from pdec.multistage import RETRY, Schedule, StageSettings, StageSetup, attempts, finished, schedule_with, stage_progress, train
-from pdec.optimize import Progress
-from pdec.problem import Problem
-from pdec.sampling import uniform_grid
+from pdec.solver import devices as dev
+from pdec.solver import network
+from pdec.solver import spectrum
+from pdec.solver.blocks import Block, frozen_field, problem_blocks, resampled
+from pdec.solver.derivatives import PointFn, evaluate_fields
+from pdec.solver.gamma import choose_gamma
+from pdec.language.lowering import Lowered
+from pdec.solver.driver import RETRY, Schedule, StageSettings, StageSetup, attempts, finished, schedule_with, stage_progress, train
+from pdec.solver.optimize import Progress
+from pdec.language.problem import Problem
+from pdec.solver.sampling import uniform_grid
 from pdec.solution import Solution, Stage, normalize
 
 Array = jnp.ndarray

@@ -17,14 +17,14 @@ import lark
 import numpy as np
 import sympy as sp
 
-from pdec import options as solver_options
+from pdec.language import options as solver_options
 from pdec.errors import PdecError, Span
-from pdec.parse import parse
-from pdec.problem import (
+from pdec.language.parse import parse
+from pdec.language.problem import (
     AtPoint, Constant, Coordinate, Face, Field, Fit, Interior, Location, Observation, Parameter,
     Periodic, Problem, Residual,
 )
-from pdec.symbols import FUNCTIONS, RESERVED, derivative_table
+from pdec.language.symbols import FUNCTIONS, RESERVED, derivative_table
 
 DEFAULT_GUESS = 1.0
 OBSERVATION_SEED = 1234  # synthetic observations are reproducible: same file, same points

@@ -15,8 +15,8 @@ from typing import Callable, Mapping
 import jax.numpy as jnp
 import sympy as sp
 
-from pdec.problem import MultiIndex, Problem, Residual
-from pdec.symbols import derivative_name, field_terms, multi_index
+from pdec.language.problem import MultiIndex, Problem, Residual
+from pdec.language.symbols import derivative_name, field_terms, multi_index
 
 Array = jnp.ndarray
 

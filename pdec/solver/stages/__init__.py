@@ -1,0 +1,1 @@
+"""Stage kinds: how one stage is fitted (`base` the interface, one file per kind)."""
