@@ -1,9 +1,11 @@
 """Save and load solutions: a folder with `solution.json` (what it is) and `solution.npz` (numbers).
 
-Format "pdec-solution", version 1:
+Format "pdec-solution", version 2 (version 1 files still load: their records are converted):
 - `solution.json`: {"format", "version", "pdec_version", "fields", "coordinates", "lower", "upper",
   "parameters", "stages": [[{"layers", "sine_first", "angle"}, ...] per field], "report": [stage
-  records]}; "coordinates" (the axes' names, [] when not known) is absent from older files.
+  records, `pdec.records.StageRecord` with the stop reason by name]}; "coordinates" (the axes'
+  names, [] when not known) is absent from older files. Version 1 stored two record types
+  ("StageRecord" of fits, "PinnRecord" of equations) with the stop reason as a message.
 - `solution.npz`: float64 arrays `lower`, `upper`, and for field i, stage k, layer l:
   `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`.
 Arrays are stored exactly, so a loaded solution gives the same values to the last bit. Each file
@@ -25,12 +27,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.errors import PdecError
-from pdec.solver.driver import StageRecord
-from pdec.solver.tasks.equations import PinnRecord
+from pdec.records import StageRecord, StopReason
 from pdec.solution import Solution, Stage
 
 FORMAT = "pdec-solution"
-VERSION = 1
+VERSION = 2
 JSON_NAME, NPZ_NAME = "solution.json", "solution.npz"
 
 
@@ -64,9 +65,11 @@ def plain(value: Any) -> Any:
     return value
 
 
-def record_json(record) -> dict:
-    """A stage record as plain JSON, its type named so `load` can rebuild it."""
-    return {"type": type(record).__name__, **plain(dataclasses.asdict(record))}
+def record_json(record: StageRecord) -> dict:
+    """A stage record as plain JSON (the stop reason by name)."""
+    body = plain(dataclasses.asdict(record))
+    body["stop"] = record.stop.name if record.stop is not None else None
+    return body
 
 
 def save(solution: Solution, directory: str | Path) -> Path:
@@ -108,21 +111,48 @@ def _damaged(path: Path, why: str) -> PdecError:
                      hint="the solution files are damaged or incomplete; solve again to recreate them")
 
 
-RECORDS = {"StageRecord": StageRecord, "PinnRecord": PinnRecord}
+# Version 1 stop messages, by their start, and the reasons they name.
+V1_STOPS = (("tolerance", StopReason.TOLERANCE), ("no gain", StopReason.NO_GAIN), ("stalled", StopReason.STALLED),
+            ("max stages", StopReason.MAX_STAGES), ("residue is zero", StopReason.ZERO_RESIDUE),
+            ("diverged", StopReason.DIVERGED))
+V1_FIGURES = {"StageRecord": ("rms_error",), "PinnRecord": ("gamma", "equation_rms", "condition_max")}
 
 
-def _record(entry: dict) -> StageRecord | PinnRecord:
-    """A stage record back from JSON: NaN and infinities were stored as null and strings."""
+def _number(v) -> float:
+    """A float back from JSON: NaN and infinities were stored as null and strings."""
+    return float("nan") if v is None else float(v)
+
+
+def _v1_record(entry: dict, fields: tuple[str, ...]) -> dict:
+    """A version-1 record (two types, stop reason as a message) in version 2's terms."""
+    kind = entry.pop("type", "StageRecord")
+    if kind not in V1_FIGURES:
+        raise ValueError(f"unknown stage record type {kind!r}")
+    figures = {name: entry.pop(name) for name in V1_FIGURES[kind] if name in entry}
+    message = entry.pop("stop_reason", "")
+    entry["stop"] = next((reason.name for start, reason in V1_STOPS if message.startswith(start)), None)
+    entry["fields"] = [entry.pop("field")] if "field" in entry else list(fields)
+    entry["figures"] = figures
+    if kind == "StageRecord":
+        entry["score"] = entry["rel_l2"]
+    else:
+        exact = entry["rel_l2"] is not None
+        entry["score"] = entry["rel_l2"] if exact else figures.get("equation_rms")
+    return entry
+
+
+def _record(entry: dict, version: int, fields: tuple[str, ...]) -> StageRecord:
+    """A stage record back from JSON."""
     entry = dict(entry)
-    cls = RECORDS[entry.pop("type", "StageRecord")]
-    types = {f.name: f.type for f in dataclasses.fields(cls)}
-    values = {}
-    for k, v in entry.items():
-        if types.get(k) == "float":
-            v = float("nan") if v is None else float(v)
-        values[k] = v
-    values["kappa"] = tuple(values.get("kappa", ()))
-    return cls(**values)
+    if version == 1:
+        entry = _v1_record(entry, fields)
+    stop = entry.pop("stop", None)
+    floats = {f.name for f in dataclasses.fields(StageRecord) if f.type == "float"}
+    values = {k: _number(v) if k in floats else v for k, v in entry.items()}
+    return StageRecord(**{**values, "fields": tuple(values["fields"]), "kappa": tuple(values.get("kappa", ())),
+                          "stop": StopReason[stop] if stop is not None else None,
+                          "figures": {k: _number(v) for k, v in values.get("figures", {}).items()},
+                          "parameters": {k: _number(v) for k, v in values.get("parameters", {}).items()}})
 
 
 def load(directory: str | Path) -> Solution:
@@ -159,7 +189,7 @@ def load(directory: str | Path) -> Solution:
             stages.append(tuple(field_stages))
         if len(stages) != len(fields):
             raise KeyError("fields")
-        report = tuple(_record(r) for r in header.get("report", []))
+        report = tuple(_record(r, version, fields) for r in header.get("report", []))
         coordinates = tuple(str(c) for c in header.get("coordinates", []))
         if coordinates and len(coordinates) != len(arrays["lower"]):
             raise ValueError(f"{len(coordinates)} coordinate names for a {len(arrays['lower'])}-dimensional box")

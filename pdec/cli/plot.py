@@ -112,21 +112,18 @@ def draw_fields(grid: Grid, panels: dict[str, np.ndarray], title: str, log: bool
 
 
 def stage_series(report: tuple) -> dict[str, tuple[str, list[int], list[float], list[bool]]]:
-    """Per field (regression) or for all fields (PINN): what is drawn, stage numbers, values, kept.
-
-    The relative L2 error where it is known, else the residual: a PINN stage's equation RMS, a
-    regression stage's training loss."""
+    """Per run of the stage loop (a fit's field, or all fields of an equation problem): what is
+    drawn, stage numbers, values, kept. The relative L2 error where it is known, else the score
+    the stop rules compared (the equation residual RMS)."""
     groups: dict[str, list] = {}
     for r in report:
-        groups.setdefault(getattr(r, "field", "all fields"), []).append(r)
+        groups.setdefault(r.field, []).append(r)
     series = {}
     for label, records in groups.items():
         if any(math.isfinite(r.rel_l2) for r in records):
             what, vals = "relative L2 error", [r.rel_l2 for r in records]
-        elif hasattr(records[0], "equation_rms"):
-            what, vals = "equation residual RMS", [r.equation_rms for r in records]
         else:
-            what, vals = "training loss", [r.loss for r in records]
+            what, vals = "equation residual RMS", [r.score for r in records]
         series[label] = (what, [r.stage for r in records], [float(v) for v in vals], [bool(r.kept) for r in records])
     return series
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pdec import store
 from pdec.errors import PdecError
+from pdec.language.options import SolverOptions
+from pdec.records import stop_messages
 from pdec.language.problem import Problem
 from pdec.solution import Solution
 
@@ -31,7 +33,7 @@ class RunFolder:
     """A run folder and the command-line options its run was started with."""
 
     path: Path
-    options: dict[str, Any]  # stages, tol, seed and `--set` options; None = not given
+    options: SolverOptions  # stages, tol, seed and `--set` options, as given (the seed always)
     devices: dict[str, Any] = field(default_factory=dict)  # `pdec.devices.describe`, for the report
 
     def write_start(self, problem: Problem) -> None:
@@ -43,19 +45,19 @@ class RunFolder:
         for rel in data_files(problem):  # so that the saved source compiles in the run folder
             (self.path / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Path(problem.filename).parent / rel, self.path / rel)
-        body = {"file": Path(problem.filename).name, "options": self.options, "pdec_version": __version__}
+        body = {"file": Path(problem.filename).name, "options": asdict(self.options), "pdec_version": __version__}
         store.atomic_write(self.path / SETTINGS, json.dumps(body, indent=1).encode())
 
     def save(self, solution: Solution, *, tol: float, done: bool = False) -> None:
         """Save the solution so far and its report (called after every stage)."""
         store.save(solution, self.path)
-        last = [r for r in solution.report if r.stop_reason]
+        stops = stop_messages(solution.report)
         body = {
             "fields": list(solution.field_names),
             "parameters": dict(solution.parameters),
             "stages": [store.record_json(r) for r in solution.report],
             "finished": done,
-            "stop_reason": last[-1].stop_reason if last else "",
+            "stop_reason": stops[-1] if stops else "",
             "tol": tol,
             "devices": self.devices,
         }
@@ -75,7 +77,7 @@ def data_files(problem: Problem) -> list[Path]:
     return out
 
 
-def resume(folder: str | Path, problem: Problem, given: dict[str, Any]) -> tuple[RunFolder, Solution | None]:
+def resume(folder: str | Path, problem: Problem, given: SolverOptions) -> tuple[RunFolder, Solution | None]:
     """The run folder to continue and its saved solution (None if no stage finished); PdecError
     if it is not a run folder, or was solved from a different problem or seed."""
     path = Path(folder)
@@ -86,16 +88,16 @@ def resume(folder: str | Path, problem: Problem, given: dict[str, Any]) -> tuple
     try:
         saved = json.loads(settings_path.read_text())
         source = (path / saved["file"]).read_text()
-        options = dict(saved["options"])
-    except (OSError, KeyError, TypeError, ValueError) as exc:
+        options = SolverOptions.of(saved["options"])
+    except (OSError, KeyError, TypeError, ValueError, PdecError) as exc:
         raise PdecError(f"cannot read the run folder's settings ({exc})", filename=str(settings_path)) from None
     if source != problem.source:
         raise PdecError(f"the run in {path} was solved from a different version of {saved['file']}",
                         filename=str(path), hint="resume needs the same file; start a new run with --out")
-    if given.get("seed") is not None and given["seed"] != options.get("seed"):
-        raise PdecError(f"the run in {path} used seed {options.get('seed')}, not {given['seed']}",
+    if given.seed is not None and given.seed != options.seed:
+        raise PdecError(f"the run in {path} used seed {options.seed}, not {given.seed}",
                         filename=str(path), hint="leave --seed out to continue with the run's seed")
-    merged = {**options, **{k: v for k, v in given.items() if v is not None}}
+    merged = options.merged(given)
     if not (path / store.JSON_NAME).is_file():  # stopped before its first stage was done
         return RunFolder(path, merged), None
     return RunFolder(path, merged), store.load(path)

@@ -12,15 +12,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pdec.solver import devices
-from pdec.language import options
 from pdec.cli import runs
-from pdec.errors import PdecError
-from pdec.language.problem import Problem
 from pdec.cli.progress import ProgressLine
-from pdec.cli.table import parameter_lines, table
+from pdec.cli.table import converged, parameter_lines, summary, table
+from pdec.errors import PdecError
+from pdec.language import options
+from pdec.language.options import SolverOptions
+from pdec.language.problem import Problem
+from pdec.records import format_stage
 from pdec.solution import Solution
-from pdec.solver.solve import converged, describe_stage, solve, stop_settings, summary
+from pdec.solver import devices
+from pdec.solver.solve import solve
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:
@@ -44,24 +46,20 @@ def parse_set(items: list[str]) -> dict[str, Any]:
 
 def solve_command(problem: Problem, args: argparse.Namespace) -> int:
     """Run `pdec solve` for a checked problem and parsed arguments; returns the exit status."""
-    given = {"stages": args.stages, "tol": args.tol, "seed": args.seed, **parse_set(args.set)}
-    options.merge(given)  # refuse bad values before any work
+    given = SolverOptions.of({"stages": args.stages, "tol": args.tol, "seed": args.seed, **parse_set(args.set)})
     mesh = devices.mesh(args.devices)  # refuse more devices than are visible, before any work
     if args.resume:
         if args.out:
             raise PdecError("give either --out or --resume: a resumed run stays in its folder")
         folder, start = runs.resume(args.resume, problem, given)
     else:
-        seed = given["seed"] if given["seed"] is not None else problem.options.get("seed", 0)
+        seed = given.seed if given.seed is not None else problem.options.root_seed
         folder = runs.RunFolder(Path(args.out) if args.out else Path("runs") / Path(problem.filename).stem,
-                                {**given, "seed": seed})
+                                dataclasses.replace(given, seed=seed))
         folder.write_start(problem)
         start = None
     folder = dataclasses.replace(folder, devices=devices.describe(mesh))
-    opts = folder.options
-    extra = {k: v for k, v in opts.items() if k not in ("stages", "tol", "seed") and v is not None}
-    problem = dataclasses.replace(problem, options={**problem.options, **extra})
-    _, tol, _ = stop_settings(options.merge(dict(problem.options), opts))
+    tol = problem.options.merged(folder.options).tolerance
     line = ProgressLine() if not args.quiet else None
     if start is not None and not args.quiet:
         print(f"resuming {folder.path} after stage {len(start.report)}", flush=True)
@@ -72,12 +70,12 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
     def stage_done(solution: Solution) -> None:
         if line is not None:
             line.clear()
-            print(describe_stage(solution.report[-1]), flush=True)
+            print(format_stage(solution.report), flush=True)
         folder.save(solution, tol=tol)
 
     try:
-        solution = solve(problem, stages=opts.get("stages"), tol=opts.get("tol"), seed=opts.get("seed"),
-                         callback=stage_done, resume=start, progress=line, devices=devices.size(mesh))
+        solution = solve(problem, **folder.options.given(), callback=stage_done, resume=start, progress=line,
+                         devices=devices.size(mesh))
     except KeyboardInterrupt:
         if line is not None:
             line.clear()

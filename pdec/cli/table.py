@@ -1,53 +1,58 @@
-"""The end-of-run table: one row per stage, every figure the solver measured."""
+"""What `pdec solve` prints at the end: the table of stages, the parameters, the summary."""
 
 from __future__ import annotations
 
 import math
 
-from pdec.solver.tasks.equations import PinnRecord
+from pdec.records import StageRecord, describe_stop, stop_messages
 from pdec.solution import Solution
+
+FIGURE_HEADS = {"rms_error": "rms err", "gamma": "gamma", "equation_rms": "eq rms", "condition_max": "cond max"}
 
 
 def _num(v: float, fmt: str = ".2e") -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
 
 
+def _relative(value: float, truth: float) -> float:
+    return abs(value - truth) / abs(truth) if truth != 0 else abs(value)
+
+
 def table(solution: Solution, truths: dict[str, float | None] | None = None) -> str:
-    """A fixed-width table of the solution's stage records (PINN or regression); a parameter
-    with a stated truth gets a column with its relative error per stage."""
+    """A fixed-width table of the solution's stage records; a parameter with a stated truth gets
+    a column with its relative error per stage. A field column where the report holds several
+    runs (a fit of several fields)."""
     records = solution.report
-    truths = {k: v for k, v in (truths or {}).items() if v is not None}
     if not records:
         return "(no stages)"
-    if isinstance(records[0], PinnRecord):
-        names = list(records[0].parameters)
-        head = ["stage", "eps", "kappa", "gamma", "points", "iters", "loss", "eq rms", "cond max",
-                "rel L2", "max err"] + [h for n in names for h in ([n, f"{n} err"] if n in truths else [n])] \
-            + ["time s", "kept"]
-        rows = [[str(r.stage), _num(r.eps), ",".join(f"{k:.3g}" for k in r.kappa), f"{r.gamma:.3f}",
-                 str(r.points), str(r.iterations), _num(r.loss), _num(r.equation_rms), _num(r.condition_max),
-                 _num(r.rel_l2), _num(r.max_error)]
-                + [c for n in names for c in ([f"{r.parameters[n]:.15g}", _num(_relative(r.parameters[n], truths[n]))]
-                                              if n in truths else [f"{r.parameters[n]:.15g}"])]
-                + [f"{r.wall_time:.1f}", "yes" if r.kept else "no"] for r in records]
-    else:
-        head = ["field", "stage", "eps", "kappa", "points", "iters", "loss", "rms err", "max err", "rel L2",
-                "time s", "kept"]
-        rows = [[r.field, str(r.stage), _num(r.eps), ",".join(f"{k:.3g}" for k in r.kappa), str(r.points),
-                 str(r.iterations), _num(r.loss), _num(r.rms_error), _num(r.max_error), _num(r.rel_l2),
-                 f"{r.wall_time:.1f}", "yes" if r.kept else "no"] for r in records]
+    truths = {k: v for k, v in (truths or {}).items() if v is not None}
+    figures = list(dict.fromkeys(name for r in records for name in r.figures))
+    names = list(dict.fromkeys(name for r in records for name in r.parameters))
+    runs = len({r.fields for r in records}) > 1
+    head = (["field"] if runs else []) + ["stage", "eps", "kappa", "points", "iters", "loss"] \
+        + [FIGURE_HEADS.get(f, f) for f in figures] + ["rel L2", "max err"] \
+        + [h for n in names for h in ([n, f"{n} err"] if n in truths else [n])] + ["time s", "kept"]
+    rows = [_row(r, runs, figures, names, truths) for r in records]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths)),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
-    stops = [r.stop_reason for r in records if r.stop_reason]
+    stops = stop_messages(records)
     if stops:
         lines.append("stopped: " + "; ".join(dict.fromkeys(stops)))
     return "\n".join(lines)
 
 
-def _relative(value: float, truth: float) -> float:
-    return abs(value - truth) / abs(truth) if truth != 0 else abs(value)
+def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truths: dict[str, float]) -> list[str]:
+    params = []
+    for n in names:
+        value = r.parameters.get(n, math.nan)
+        params.append(f"{value:.15g}")
+        if n in truths:
+            params.append(_num(_relative(value, truths[n])))
+    return (([r.field] if runs else []) + [str(r.stage), _num(r.eps), ",".join(f"{k:.3g}" for k in r.kappa),
+                                          str(r.points), str(r.iterations), _num(r.loss)]
+            + [_num(r.figures.get(f, math.nan), ".3f" if f == "gamma" else ".2e") for f in figures]
+            + [_num(r.rel_l2), _num(r.max_error)] + params + [f"{r.wall_time:.1f}", "yes" if r.kept else "no"])
 
 
 def parameter_lines(solution: Solution, truths: dict[str, float | None]) -> list[str]:
@@ -60,3 +65,39 @@ def parameter_lines(solution: Solution, truths: dict[str, float | None]) -> list
             line += f"  (truth {truth:.16g}, relative error {_relative(value, truth):.2e})"
         out.append(line)
     return out
+
+
+def _runs(solution: Solution) -> dict[tuple[str, ...], list[int]]:
+    """The report's indices per run of the stage loop."""
+    runs: dict[tuple[str, ...], list[int]] = {}
+    for i, r in enumerate(solution.report):
+        runs.setdefault(r.fields, []).append(i)
+    return runs
+
+
+def converged(solution: Solution, tol: float) -> bool:
+    """Whether every run's last kept stage met `tol` on its held-out points."""
+    runs = _runs(solution)
+    if not runs:
+        return False
+    for indices in runs.values():
+        kept = [solution.report[i] for i in indices if solution.report[i].kept]
+        if not kept or not kept[-1].rel_l2 <= tol:
+            return False
+    return True
+
+
+def summary(solution: Solution) -> str:
+    """One line per run: stages kept, final held-out errors (and residual), parameters, time."""
+    lines = []
+    for fields, indices in _runs(solution).items():
+        records = [solution.report[i] for i in indices]
+        kept = [r for r in records if r.kept]
+        last, total = (kept[-1] if kept else records[-1]), sum(r.wall_time for r in records)
+        residual = f", equation residual RMS {last.figures['equation_rms']:.2e}" if "equation_rms" in last.figures else ""
+        params = "".join(f", {k} = {v:.15g}" for k, v in solution.parameters.items())
+        stop = describe_stop(solution.report, indices[-1])
+        lines.append(f"{', '.join(fields)}: {len(kept)} stage(s), relative L2 error {last.rel_l2:.2e}, max error "
+                     f"{last.max_error:.2e} on held-out points{residual}{params}, {total:.1f} s"
+                     + (f"; {stop}" if stop else ""))
+    return "\n".join(lines)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Callable, Mapping
 
 from pdec.errors import PdecError
 
@@ -43,7 +43,7 @@ SPECS: dict[str, Spec] = {
 
 
 def check(name: str, value: Value, error: Callable[[str, str | None], PdecError] | None = None) -> Value:
-    """`value` for option `name`, normalized (ints as int, `auto` gamma as None), or PdecError.
+    """`value` for option `name`, normalized (ints as int, floats as float), or PdecError.
 
     `error(message, hint)` builds the exception (the parser passes one that knows the line).
     """
@@ -54,8 +54,8 @@ def check(name: str, value: Value, error: Callable[[str, str | None], PdecError]
                    f"did you mean {close[0]}?" if close else "options: " + ", ".join(SPECS))
     spec = SPECS[name]
     if spec.kind == "gamma":
-        if value == "auto" or value is None:
-            return None
+        if value == "auto":
+            return "auto"
         if isinstance(value, str) or not 0.0 < float(value) < 1.0:
             raise fail(f"gamma must be auto or a number strictly between 0 and 1 (got {value})", None)
         return float(value)
@@ -76,11 +76,60 @@ def check(name: str, value: Value, error: Callable[[str, str | None], PdecError]
     return float(value)
 
 
-def merge(*layers: dict[str, Value]) -> dict[str, Value]:
-    """Checked options; later layers override earlier ones, a None value means "not given"."""
-    out: dict[str, Value] = {}
-    for layer in layers:
-        for k, v in layer.items():
-            if v is not None:
-                out[k] = check(k, v)
-    return out
+DEFAULT_STAGES = 4
+DEFAULT_TOL = 1e-15
+DEFAULT_SEED = 0
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """The solver options, each None where not given (the solver's measured default applies).
+
+    The same type holds a file's `solver` line (`Problem.options`), the command line and the
+    keywords of `pdec.solve`; ``merged`` layers them (later wins). Every value is checked when
+    the object is made, with the messages of `check`.
+    """
+
+    stages: int | None = None
+    tol: float | None = None
+    seed: int | None = None
+    adam: int | None = None
+    iterations: int | None = None
+    points: int | None = None
+    width: int | None = None
+    gamma: float | str | None = None  # "auto" or a number in (0, 1)
+    gpinn: float | str | None = None  # "on", "off" or a positive weight
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                object.__setattr__(self, f.name, check(f.name, value))
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> "SolverOptions":
+        """Options from a mapping of names (an unknown name is a PdecError with a suggestion)."""
+        for name in values:
+            if name not in SPECS:
+                check(name, None)  # raises, with the closest name as a hint
+        return cls(**dict(values))
+
+    def merged(self, later: "SolverOptions") -> "SolverOptions":
+        """These options with every option that ``later`` gives put over them."""
+        return replace(self, **later.given())
+
+    def given(self) -> dict[str, Any]:
+        """The options that were given, by name."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @property
+    def max_stages(self) -> int:
+        return DEFAULT_STAGES if self.stages is None else self.stages
+
+    @property
+    def tolerance(self) -> float:
+        return DEFAULT_TOL if self.tol is None else self.tol
+
+    @property
+    def root_seed(self) -> int:
+        return DEFAULT_SEED if self.seed is None else self.seed

@@ -12,6 +12,8 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
+from pdec.language.options import SolverOptions
+
 MultiIndex = tuple[int, ...]  # derivative order along each domain coordinate, in domain order
 
 
@@ -165,7 +167,7 @@ class Problem:
     observations: tuple[Observation, ...] = ()
     fits: tuple[Fit, ...] = ()
     exact: Mapping[str, sp.Expr] = field(default_factory=dict)
-    options: Mapping[str, object] = field(default_factory=dict)  # the `solver` line, checked
+    options: SolverOptions = field(default_factory=SolverOptions)  # the file's `solver` line, checked
     source: str = ""
     filename: str = "<text>"
 

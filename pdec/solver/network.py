@@ -27,16 +27,11 @@ def init_stage(
     in_dim: int,
     widths: Sequence[int],
     out_dim: int = 1,
-    kappa: float | Sequence[float] | jax.Array = 1.0,
     sine_first: bool = False,
 ) -> Params:
-    """Xavier-normal weights, zero biases.
-
-    ``kappa`` and ``sine_first`` do not change the weights (kappa is applied in ``apply``); they
-    are accepted so that the call reads like the stage it builds. A sine first layer gets biases
-    uniform in [-pi, pi] so that its units start at different phases.
+    """Xavier-normal weights, zero biases; a sine first layer gets biases uniform in [-pi, pi]
+    so that its units start at different phases (kappa is applied in ``apply``).
     """
-    del kappa
     sizes = (in_dim, *widths, out_dim)
     keys = jax.random.split(key, 2 * (len(sizes) - 1))
     layers = []

@@ -15,12 +15,16 @@ points x features^2 once, so a stage can be 100x wider.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from pdec.solver import optimize
 from pdec.solver.network import Params
+from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
 MAX_ENTRIES = 1.2e8  # of the points x features matrix (~1 GB in float64): caps the features on big data
 
@@ -58,3 +62,33 @@ def solve_output_layer(residual: optimize.Residual, params: Params) -> tuple[Par
     last = (jnp.asarray(coef[:n_w].reshape(w.shape)), jnp.asarray(coef[n_w:].reshape(b.shape)))
     out = (*hidden, last)
     return out, optimize.OptResult(float(optimize.mse(residual, out)), 1)
+
+
+@dataclass(frozen=True)
+class LeastSquares(StageKind):
+    """A stage of ``features`` drawn sine features over the Chebyshev angle, output layer solved.
+
+    The `solver` options adam, iterations and width do not apply (nothing is trained; the
+    feature count follows the residue). For fits only: an equation's residual is affine in the
+    output layer only where the equation is linear in the fields."""
+
+    features: int = 3000
+
+    @property
+    def sine(self) -> bool:
+        return True
+
+    @property
+    def angle(self) -> bool:
+        return True
+
+    def init(self, key, in_dim, width_cap=None) -> Params:
+        return init_stage(key, in_dim, min(self.features, width_cap or math.inf))
+
+    def fit(self, setup: StageSetup, params, progress=None) -> Fitted:
+        if progress is not None:
+            progress("lstsq", 0, 1, float(optimize.mse(setup.residual, params)))
+        params, res = solve_output_layer(setup.residual, params)
+        if progress is not None:
+            progress("lstsq", 1, 1, res.loss)
+        return Fitted(params, res.loss, res.iterations)

@@ -14,26 +14,30 @@ stage and cached in the blocks. gamma weighs the equation blocks against the oth
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from pdec.errors import PdecError
+from pdec.language.lowering import Lowered
+from pdec.language.options import SolverOptions
+from pdec.language.problem import Problem
+from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
-from pdec.solver import network
-from pdec.solver import spectrum
+from pdec.solver import driver, keys, network, spectrum
 from pdec.solver.blocks import Block, frozen_field, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
+from pdec.solver.driver import Schedule, Stops
 from pdec.solver.gamma import choose_gamma
-from pdec.language.lowering import Lowered
-from pdec.solver.driver import RETRY, Schedule, StageSettings, StageSetup, attempts, finished, schedule_with, stage_progress, train
 from pdec.solver.optimize import Progress
-from pdec.language.problem import Problem
 from pdec.solver.sampling import uniform_grid
-from pdec.solution import Solution, Stage, normalize
+from pdec.solver.schedules import equation_schedule, per_dimension
+from pdec.solver.stages.base import StageKind, StageSetup
+from pdec.solver.stages.trained import Trained
+from pdec.solver.tasks.base import Attempt, Measure, State
 
 Array = jnp.ndarray
 
@@ -41,29 +45,11 @@ Array = jnp.ndarray
 GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
 
 
-def default_schedule(d: int) -> tuple[StageSettings, ...]:
-    """Default stages for a d-dimensional problem: Adam warm start, then Levenberg-Marquardt.
-
-    The last entry serves every later stage. On the 1D Poisson problem Adam + LM measured
-    1.3e-7 after stage 1 and 1.3e-13 after stage 2 (25 s), where Adam + L-BFGS reached 4e-8 and
-    9e-10 in about the same time. In 2D both kinds of stage keep gaining long after 300 LM steps
-    (bench/RESULTS.md, poisson2d): the tanh stage 1 gets 1500 (1.05e-5 after 300, 3.1e-7 after
-    1500); the sine stage 2 gets width 30 and 1000 steps (from that stage 1: 2.3e-9 with width
-    20 and 300 steps, 1.7e-10 with 2000, 6.2e-11 with width 30 and 1000). Later 2D stages have
-    not gained with either (the residue left is broadband), so they stay short tries.
-    """
-    tanh = StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=300)
-    sine = replace(tanh, sine_first=True)
-    if d != 2:
-        return tanh, sine
-    return replace(tanh, iterations=1500), replace(sine, widths=(30, 30, 30), iterations=1000), sine
-
-
 @dataclass(frozen=True)
-class PinnSettings:
-    """Defaults of the PINN solve: per-stage networks and optimizers, points, gamma."""
+class EquationSettings:
+    """Defaults of an equation solve: per-stage kinds, points, gamma."""
 
-    schedule: tuple[StageSettings, ...] | None = None  # None: default_schedule(d)
+    schedule: Schedule | None = None  # None: schedules.equation_schedule(d)
     interior_points: tuple[int, ...] = (400, 2000, 4000)  # stage 1, for d = 1, 2, 3
     face_points: tuple[int, ...] = (1, 100, 400)
     growth: float = 2.0  # more collocation points each stage
@@ -89,30 +75,19 @@ class PinnSettings:
             return GPINN_WEIGHT if d == 1 else None
         return self.gpinn
 
-    def stage(self, k: int, d: int) -> StageSettings:
-        schedule = self.schedule or default_schedule(d)
-        return schedule[min(k, len(schedule)) - 1]
-
-
-@dataclass(frozen=True)
-class PinnRecord:
-    """What one PINN stage did, for all fields together."""
-
-    stage: int
-    eps: float
-    kappa: tuple[float, ...]
-    gamma: float
-    points: int
-    iterations: int
-    loss: float
-    equation_rms: float
-    condition_max: float
-    rel_l2: float
-    max_error: float
-    parameters: Mapping[str, float]
-    wall_time: float
-    kept: bool = True
-    stop_reason: str = ""
+    def with_options(self, options: SolverOptions, d: int) -> "EquationSettings":
+        """These settings with the `solver` options applied: adam, iterations, width, points,
+        gamma, gpinn."""
+        cfg = replace(self, schedule=(self.schedule or equation_schedule(d)).with_options(
+            options.adam, options.iterations, options.width))
+        if options.points is not None:
+            cfg = replace(cfg, interior_points=(options.points,) * 3)
+        if options.gamma is not None:
+            cfg = replace(cfg, gamma=None if options.gamma == "auto" else options.gamma)
+        if options.gpinn is not None:
+            value = options.gpinn
+            cfg = replace(cfg, gpinn=None if value == "off" else GPINN_WEIGHT if value == "on" else float(value))
+        return cfg
 
 
 def stage_field(stage: Stage, lower: Array, upper: Array) -> PointFn:
@@ -154,12 +129,12 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
     return out
 
 
-def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageSettings, base_params, mesh=None):
+def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageKind, base_params, mesh=None):
     """theta = (networks per field, parameter corrections) -> the stage's residual vector
     (block rows split across ``mesh``, see `pdec.devices`)."""
     def fields_of(nets):
         def one(p):
-            return lambda pt: network.apply(p, normalize(pt[None, :], lower, upper), kappa, s.sine_first, False)[0, 0]
+            return lambda pt: network.apply(p, normalize(pt[None, :], lower, upper), kappa, s.sine, False)[0, 0]
         return {n: one(nets[n]) for n in names}
 
     scale = {n: eps for n in names}
@@ -171,7 +146,7 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
     def residual_on(theta, on_blocks):
         """The residual vector on any blocks of the same shapes (resampled points)."""
         fields, params = unpack(theta)
-        placed = [dev.constrain_block(b, mesh) for b in on_blocks]
+        placed = [dev.constrain(b, mesh) for b in on_blocks]
         return dev.concat_rows([m * b.residual(fields, scale, params) for b, m in zip(placed, multipliers)], mesh)
 
     def residual(theta):
@@ -187,7 +162,7 @@ def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageS
             rows = jax.vmap(jax.jacrev(one, argnums=1), in_axes=(0, None))(b.rows(), theta)
             return jax.tree.map(lambda g: g.reshape((-1,) + g.shape[2:]), rows)
 
-        per_block = [block_rows(dev.constrain_block(b, mesh), m) for b, m in zip(blocks, multipliers)]
+        per_block = [block_rows(dev.constrain(b, mesh), m) for b, m in zip(blocks, multipliers)]
         return jax.tree.map(lambda *gs: dev.concat_rows(gs, mesh), *per_block)
 
     return residual, jacobian, residual_on
@@ -220,7 +195,7 @@ def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, floa
     return eq_rms, cond_max
 
 
-def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSettings, k: int):
+def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: EquationSettings, k: int):
     """eps and kappa for stage k from the equation residual of the earlier stages.
 
     kappa per axis: 2 pi times the residual's dominant frequency (cycles per unit of the
@@ -232,7 +207,7 @@ def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: PinnSe
     d = problem.dimension
     if k == 1:
         return 1.0, jnp.ones(d)
-    n = cfg.analysis_points[min(d, len(cfg.analysis_points)) - 1]
+    n = per_dimension(cfg.analysis_points, d)
     grid = uniform_grid(problem.lower, problem.upper, n)
     residuals = []
     for r in lowered.equations:
@@ -263,21 +238,131 @@ def value_condition_size(blocks: tuple[Block, ...], params) -> float:
     return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
 
 
-def with_options(cfg: PinnSettings, options: Mapping[str, object], d: int) -> PinnSettings:
-    """``cfg`` with the `solver` options applied: adam, iterations, width, points, gamma."""
-    cfg = replace(cfg, schedule=schedule_with(Schedule(cfg.schedule or default_schedule(d)), options).stages)
-    if options.get("points") is not None:
-        cfg = replace(cfg, interior_points=(int(options["points"]),) * 3)
-    if "gamma" in options:
-        cfg = replace(cfg, gamma=options["gamma"])
-    if "gpinn" in options:
-        value = options["gpinn"]
-        cfg = replace(cfg, gpinn=None if value == "off" else GPINN_WEIGHT if value == "on" else float(value))
-    return cfg
+@dataclass(frozen=True)
+class EquationSetup(StageSetup):
+    """A stage's setup before its gamma is chosen: the blocks on the stage's points (frozen
+    stages cached), and fresh blocks for Adam's chunks."""
+
+    blocks: tuple[Block, ...] = ()
+    sampled: tuple[Block, ...] = ()
+    parameters: Mapping[str, Array] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EquationTask:
+    """Every field of an equation problem (and its unknown parameters), one stage at a time.
+
+    Stage k adds, for every field f, a network v_f scaled by eps_k: u_f = U_f + eps_k v_f, and
+    trains all v_f and corrections of the parameters on the residual vector of every block."""
+
+    problem: Problem
+    lowered: Lowered
+    settings: EquationSettings
+    key: jax.Array
+    mesh: object = None  # `pdec.solver.devices.mesh`
+    test: Array = field(init=False)
+    exact_values: Mapping[str, Array] = field(init=False)
+
+    def __post_init__(self):
+        lo, hi, d = self.lower, self.upper, self.problem.dimension
+        test = lo + (hi - lo) * jax.random.uniform(keys.test_points(self.key), (self.settings.n_test, d), jnp.float64)
+        object.__setattr__(self, "test", test)
+        object.__setattr__(self, "exact_values", {n: self.lowered.exact[n](test) for n in self.fields
+                                                  if n in self.lowered.exact})
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.problem.field_names
+
+    @property
+    def lower(self) -> Array:
+        return jnp.asarray(self.problem.lower)
+
+    @property
+    def upper(self) -> Array:
+        return jnp.asarray(self.problem.upper)
+
+    def start(self) -> State:
+        """No stage yet; the parameters at their guesses."""
+        return State(tuple(() for _ in self.fields), {p.name: float(p.guess) for p in self.problem.parameters})
+
+    def stage_key(self, run: jax.Array, k: int) -> jax.Array:
+        return keys.equation_stage(run, k)
+
+    def _sampled(self, key: jax.Array, k: int) -> tuple[Block, ...]:
+        """Every block of the problem on stage k's number of freshly sampled points."""
+        cfg, d = self.settings, self.problem.dimension
+        grow = cfg.growth ** (k - 1)
+        n_int = dev.round_up(int(per_dimension(cfg.interior_points, d) * grow), self.mesh)
+        n_face = dev.round_up(int(per_dimension(cfg.face_points, d) * grow), self.mesh)
+        return problem_blocks(self.problem, self.lowered, key, n_int, n_face, cfg.gpinn_weight(d) is not None)
+
+    def _based(self, blocks: tuple[Block, ...], frozen) -> tuple[Block, ...]:
+        """The blocks placed on the devices with the frozen stages' values cached."""
+        return tuple(dev.place(dev.place(b, self.mesh).with_base(frozen), self.mesh) for b in blocks)
+
+    def prepare(self, state: State, kind: StageKind, k: int) -> EquationSetup:
+        if not isinstance(kind, Trained):
+            raise PdecError(f"stage {k} of an equation problem is a {type(kind).__name__} stage; equation "
+                            "problems take trained stages only", hint="least-squares stages are for fits")
+        params = {p: jnp.float64(v) for p, v in state.parameters.items()}
+        frozen = frozen_fields(state.stages, self.fields, self.lower, self.upper)
+        eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k)
+        sampled = self._sampled(keys.equation_points(self.key, k), k)
+        blocks = self._based(sampled, frozen)
+        if k > 1:
+            eps = max(eps, value_condition_size(blocks, params))
+        batches = self._batches(k, sampled, blocks, frozen) if self.settings.resample else None
+        return EquationSetup(eps, kappa, int(sampled[0].size), residual=None, batches=batches, blocks=blocks,
+                             parameters=params)
+
+    def _batches(self, k: int, sampled, blocks, frozen) -> Callable[[int], tuple[Block, ...]]:
+        """Adam's chunk i trains on fresh points (chunk 0 on the stage's own): Latin hypercube
+        interior, new face points; the LM phase then uses the stage's points."""
+        def batches(i: int) -> tuple[Block, ...]:
+            if i == 0:
+                return blocks
+            fresh = self._sampled(keys.equation_resample(self.key, k, i), k)
+            return self._based(resampled(sampled, fresh), frozen)
+        return batches
+
+    def attempt(self, setup: EquationSetup, kind: Trained, key, k, progress) -> Attempt:
+        """Fresh networks for every field, gamma for the stage (given, or from a trial run), fitted."""
+        cfg, d, params = self.settings, self.problem.dimension, setup.parameters
+
+        def make(gamma: float):
+            multipliers = block_multipliers(setup.blocks, params, gamma, cfg.gpinn_weight(d))
+            return _residual_fn(setup.blocks, multipliers, self.fields, self.lower, self.upper, setup.eps,
+                                setup.kappa, kind, params, self.mesh)
+
+        nets = {n: kind.init(keys.equation_network(key, k, i), d) for i, n in enumerate(self.fields)}
+        theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
+        gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(
+            lambda g: make(g)[0], theta, setup.blocks, cfg.gamma_trial_steps)
+        residual, jacobian, residual_on = make(gamma)
+        fitted = kind.fit(replace(setup, residual=residual, jacobian=jacobian, residual_on=residual_on),
+                          theta, progress)
+        return Attempt(fitted.params, fitted.loss, fitted.iterations, {"gamma": float(gamma)})
+
+    def extend(self, state: State, setup: EquationSetup, kind: StageKind, attempt: Attempt) -> State:
+        nets, dp = attempt.theta
+        stages = tuple(st + (Stage(nets[n], jnp.asarray(setup.eps), setup.kappa, kind.sine, False),)
+                       for n, st in zip(self.fields, state.stages))
+        return State(stages, {p: float(setup.parameters[p] + dp[p]) for p in setup.parameters})
+
+    def measure(self, state: State, setup: EquationSetup) -> Measure:
+        """Held-out errors where an exact solution is stated; the residuals on the stage's points.
+        Without an exact solution the equation residual is the score."""
+        fields = frozen_fields(state.stages, self.fields, self.lower, self.upper)
+        rel, worst = _errors(fields, self.test, self.exact_values)
+        params = {p: jnp.float64(v) for p, v in state.parameters.items()}
+        eq_rms, cond_max = _block_stats(tuple(replace(b, base=None) for b in setup.blocks), fields, params)
+        return Measure(rel, worst, rel if self.exact_values else eq_rms,
+                       {"equation_rms": eq_rms, "condition_max": cond_max})
 
 
 def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,
-                    settings: PinnSettings | None = None, callback: Callable[[Solution], None] | None = None,
+                    settings: EquationSettings | None = None, callback: Callable[[Solution], None] | None = None,
                     start: Solution | None = None, progress: Progress | None = None,
                     devices: int | None = None) -> Solution:
     """Solve an equation problem stage by stage; returns a Solution with inferred parameters.
@@ -285,116 +370,21 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
     ``callback`` gets the solution so far after every stage (its last report entry is the stage
     just done); ``start`` continues an earlier run of the same problem and seed, giving what the
     uninterrupted run gives. ``devices``: how many of the visible devices to split the blocks'
-    rows across (None: all; sample counts are rounded up to a multiple of it, `pdec.devices`)."""
-    cfg = settings or PinnSettings()
-    mesh = dev.mesh(devices)
-    names, d = problem.field_names, problem.dimension
-    gpinn = cfg.gpinn_weight(d)
-    lo, hi = jnp.asarray(problem.lower), jnp.asarray(problem.upper)
-    key = jax.random.PRNGKey(seed)
-    test = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, 10**6), (cfg.n_test, d), jnp.float64)
-    exact_values = {n: lowered.exact[n](test) for n in names if n in lowered.exact}
-    params = {p.name: jnp.float64(p.guess) for p in problem.parameters}
-    stages: tuple[tuple[Stage, ...], ...] = tuple(() for _ in names)
-    records: list[PinnRecord] = []
-    previous = math.inf
+    rows across (None: all; sample counts are rounded up to a multiple of it, `pdec.solver.devices`)."""
+    cfg = settings or EquationSettings()
+    key = keys.root(seed)
+    task = EquationTask(problem, lowered, cfg, key, dev.mesh(devices))
+    lo, hi, names = task.lower, task.upper, task.fields
+
+    def solution(state: State, records) -> Solution:
+        return Solution(lo, hi, names, state.stages, tuple(records), dict(state.parameters))
+
+    state = task.start()
     if start is not None:
-        if finished(start.report, tol, max_stages):
-            return start
-        stages, records = start.stages, list(start.report)
-        params = {p: jnp.float64(start.parameters[p]) for p in params}
-        if records:
-            records[-1] = replace(records[-1], stop_reason="")
-        kept = [r for r in records if r.kept]
-        if kept:
-            previous = kept[-1].rel_l2 if exact_values else kept[-1].equation_rms
-
-    def solution() -> Solution:
-        return Solution(lo, hi, names, stages, tuple(records), {p: float(v) for p, v in params.items()})
-
-    for k in range(len(records) + 1, max_stages + 1):
-        t0 = time.perf_counter()
-        s = cfg.stage(k, d)
-        frozen = frozen_fields(stages, names, lo, hi)
-        eps, kappa = _next_scales(problem, lowered, frozen, params, cfg, k)
-        grow = cfg.growth ** (k - 1)
-        n_int = dev.round_up(int(cfg.interior_points[min(d, 3) - 1] * grow), mesh)
-        n_face = dev.round_up(int(cfg.face_points[min(d, 3) - 1] * grow), mesh)
-        sampled = problem_blocks(problem, lowered, jax.random.fold_in(key, k), n_int, n_face, gpinn is not None)
-
-        def based(bs):
-            return tuple(dev.place_block(dev.place_block(b, mesh).with_base(frozen), mesh) for b in bs)
-
-        blocks = based(sampled)
-        if k > 1:
-            eps = max(eps, value_condition_size(blocks, params))
-
-        def batches(i: int, k=k, n_int=n_int, n_face=n_face, blocks=blocks, sampled=sampled):
-            """Adam's chunk i trains on fresh points (chunk 0 on the stage's own): Latin
-            hypercube interior, new face points; the LM phase then uses the stage's points."""
-            if i == 0:
-                return blocks
-            fresh = problem_blocks(problem, lowered, jax.random.fold_in(jax.random.fold_in(key, k), 1000 + i),
-                                   n_int, n_face, gpinn is not None)
-            return based(resampled(sampled, fresh))
-
-        def make(gamma: float, s: StageSettings):
-            return _residual_fn(blocks, block_multipliers(blocks, params, gamma, gpinn), names, lo, hi, eps, kappa, s, params,
-                                mesh)
-
-        for tried, init_key in attempts(s, key):
-            nets = {n: network.init_stage(jax.random.fold_in(init_key, 100 * k + i), d, tried.widths, 1, kappa,
-                                          tried.sine_first) for i, n in enumerate(names)}
-            theta = (nets, {p: jnp.zeros((), jnp.float64) for p in params})
-            gamma = cfg.gamma if cfg.gamma is not None else choose_gamma(
-                lambda g: make(g, tried)[0], theta, blocks, cfg.gamma_trial_steps)
-            residual, jacobian, residual_on = make(gamma, tried)
-            setup = StageSetup(eps, kappa, n_int, residual, jacobian, residual_on,
-                               batches if cfg.resample else None)
-            theta, loss, iters = train(setup, theta, tried, stage_progress(progress, f"stage {k}"))
-            if np.isfinite(loss):
-                break
-        nets, dp = theta
-        new_params = {p: params[p] + dp[p] for p in params}
-        new_stages = tuple(st + (Stage(nets[n], jnp.asarray(eps), kappa, s.sine_first, False),)
-                           for n, st in zip(names, stages))
-        fields = frozen_fields(new_stages, names, lo, hi)
-        rel, worst = _errors(fields, test, exact_values)
-        eq_rms, cond_max = _block_stats(tuple(replace(b, base=None) for b in blocks), fields, new_params)
-        measure = rel if exact_values else eq_rms
-        kept = bool(not (measure >= previous) and np.isfinite(loss))
-        reason = ""
-        if not np.isfinite(loss):
-            reason = f"diverged: {RETRY}; stage discarded"
-        elif not kept:
-            reason = f"no gain ({measure:.2e} >= {previous:.2e}), stage discarded"
-        elif exact_values and rel <= tol:
-            reason = f"tolerance {tol:.0e} met"
-        elif k == max_stages:
-            reason = f"max stages ({max_stages})"
-        records.append(PinnRecord(k, float(eps), tuple(float(v) for v in kappa), float(gamma), n_int, iters,
-                                  float(loss), eq_rms, cond_max, rel, worst,
-                                  {p: float(v) for p, v in new_params.items()}, time.perf_counter() - t0,
-                                  kept, reason))
-        if kept:
-            stages, params, previous = new_stages, new_params, measure
-        if callback is not None:
-            callback(solution())
-        if reason:
-            break
-    return solution()
-
-
-def format_record(r: PinnRecord) -> str:
-    """One line per PINN stage."""
-    kappa = ",".join(f"{v:.3g}" for v in r.kappa)
-    params = "".join(f"  {k} {v:.12g}" for k, v in r.parameters.items())
-    line = (f"stage {r.stage}: eps {r.eps:.2e}  kappa [{kappa}]  gamma {r.gamma:.3f}  points {r.points:5d}  "
-            f"iters {r.iterations:6d}  loss {r.loss:.2e}  eq rms {r.equation_rms:.2e}  "
-            f"cond max {r.condition_max:.2e}  rel L2 {r.rel_l2:.2e}  max {r.max_error:.2e}{params}  "
-            f"{r.wall_time:6.1f} s")
-    if not r.kept:
-        line += "  (discarded)"
-    if r.stop_reason:
-        line += f"  [stop: {r.stop_reason}]"
-    return line
+        state = State(start.stages, {p: float(start.parameters[p]) for p in state.parameters})
+    report = lambda st, records: callback(solution(st, records))  # noqa: E731
+    state, records = driver.run(task, cfg.schedule or equation_schedule(problem.dimension),
+                                Stops(tol, max_stages, min_gain=None), key=key,
+                                start=(state, tuple(start.report) if start is not None else ()),
+                                callback=report if callback is not None else None, progress=progress)
+    return solution(state, records)

@@ -13,59 +13,32 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh
 
+from pdec.language.options import SolverOptions
+from pdec.records import StageRecord
+from pdec.solution import Solution, Stage, normalize, sum_stages
 from pdec.solver import devices as dev
-from pdec.solver.stages import least_squares
-from pdec.solver import driver as multistage
-from pdec.solver import network
-from pdec.solver import optimize
-from pdec.solver import spectrum
-from pdec.solver.driver import Schedule, StageSettings
+from pdec.solver import driver, keys, network, optimize, spectrum
+from pdec.solver.driver import Schedule, Stops
 from pdec.solver.sampling import chebyshev_nodes, tensor_grid
-from pdec.solution import Solution, normalize, sum_stages
+from pdec.solver.schedules import fit_schedule, per_dimension
+from pdec.solver.stages.base import StageKind, StageSetup
+from pdec.solver.stages.least_squares import MAX_ENTRIES, LeastSquares
+from pdec.solver.tasks.base import Attempt, Measure, State
 
 Target = Callable[[jax.Array], jax.Array] | tuple[np.ndarray, np.ndarray]
-
-def default_schedule(d: int) -> Schedule:
-    """Default stages for a d-dimensional input.
-
-    Stage 1: tanh MLP 3x20, Adam warm start (3000 steps), then Levenberg-Marquardt (LM gains
-    ~1e3x more than L-BFGS per stage, bench/optimizers.py). In 1D and 2D, stages 2+ are
-    least-squares stages (`pdec.least_squares`): 3000 sine features drawn over the residue's
-    Chebyshev band, output layer solved. Against trained sine stages (3x20 / 3x30, Adam + LM;
-    bench/RESULTS.md): 1D example 2.8e-16 in 44 s against 3.2e-16 in 119 s; 2D example 1.5e-15
-    in 55 s against 5.1e-11 in 304 s (a trained sine stage leaves ~1e-4 of its residue as white
-    noise in 2D, a least-squares stage ~1e-10).
-
-    From 3D on a residue's band (~20 degrees per axis after stage 1) has ~8000 modes and needs
-    ~140,000 grid points, beyond what 3000 features and a dense solve can take (measured: no
-    gain), so stages 2+ stay trained sine stages, width 30, and stage 1 gets 2000 LM steps (its
-    error is what the sine stage can gain ~1e4 on).
-    """
-    if d <= 2:
-        return Schedule((
-            StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=400),
-            StageSettings(widths=(3000,), sine_first=True, angle=True, adam_steps=0, optimizer="lstsq",
-                          iterations=1),
-        ))
-    return Schedule((
-        StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=2000),
-        StageSettings(widths=(30,) * 3, sine_first=True, angle=True, adam_steps=3000, optimizer="lm",
-                      iterations=400),
-    ))
 
 
 @dataclass(frozen=True)
 class FitSettings:
     """Defaults of ``solve_fit`` (measured in bench/RESULTS.md)."""
 
-    schedule: Schedule | None = None  # None: default_schedule(d)
+    schedule: Schedule | None = None  # None: schedules.fit_schedule(d)
     base_points: tuple[int, ...] = (1500, 1600, 3000)  # stage-1 points for d = 1, 2, >= 3
     max_points: tuple[int, ...] = (4800, 3600, 6000)  # LM's J is points x weights
     points_per_period: float = 60.0
@@ -79,18 +52,14 @@ class FitSettings:
     analysis_points: tuple[int, ...] = (4096, 128, 32)  # per axis, for the residue's spectrum
 
 
-def with_options(cfg: FitSettings, options: Mapping[str, object], d: int) -> FitSettings:
-    """``cfg`` with the `solver` options that apply to a fit: adam, iterations, width, points."""
-    schedule = multistage.schedule_with(cfg.schedule or default_schedule(d), options)
-    points = options.get("points")
-    if points is None:
-        return replace(cfg, schedule=schedule)
-    return replace(cfg, schedule=schedule, base_points=(int(points),) * 3,
-                   max_points=tuple(max(int(points), m) for m in cfg.max_points))
-
-
-def _per_dim(values: tuple[int, ...], d: int) -> int:
-    return values[min(d, len(values)) - 1]
+    def with_options(self, options: SolverOptions, d: int) -> "FitSettings":
+        """These settings with the `solver` options that apply to a fit: adam, iterations,
+        width (trained stages only), points."""
+        schedule = (self.schedule or fit_schedule(d)).with_options(options.adam, options.iterations, options.width)
+        if options.points is None:
+            return replace(self, schedule=schedule)
+        return replace(self, schedule=schedule, base_points=(options.points,) * 3,
+                       max_points=tuple(max(options.points, m) for m in self.max_points))
 
 
 def _features_grid(n: int, d: int, angle: bool) -> jax.Array:
@@ -104,15 +73,15 @@ def _sum(stages, z):
     return sum_stages(stages, z)
 
 
-def _residual_pair(z: jax.Array, y: jax.Array, kappa: jax.Array, s: StageSettings, mesh: Mesh | None = None):
+def _residual_pair(z: jax.Array, y: jax.Array, kappa: jax.Array, s: StageKind, mesh: Mesh | None = None):
     """Residual vector net(z) - y and its per-point Jacobian rows (rows split across ``mesh``)."""
 
     def residual(p):
         zs, ys = dev.constrain((z, y), mesh)
-        return network.apply(p, zs, kappa, s.sine_first, s.angle)[:, 0] - ys
+        return network.apply(p, zs, kappa, s.sine, s.angle)[:, 0] - ys
 
     def one(p, row):
-        return network.apply(p, row[None, :-1], kappa, s.sine_first, s.angle)[0, 0] - row[-1]
+        return network.apply(p, row[None, :-1], kappa, s.sine, s.angle)[0, 0] - row[-1]
 
     rows = jnp.concatenate([z, y[:, None]], axis=1)
 
@@ -122,26 +91,49 @@ def _residual_pair(z: jax.Array, y: jax.Array, kappa: jax.Array, s: StageSetting
     return residual, jacobian
 
 
-def _stage_setup(z: jax.Array, e: jax.Array, kappa: jax.Array, s: StageSettings, mesh: Mesh | None,
-                 width: int | None = None) -> multistage.StageSetup:
+def _stage_setup(z: jax.Array, e: jax.Array, kappa: jax.Array, s: StageKind, mesh: Mesh | None,
+                 width: int | None = None) -> StageSetup:
     """The next stage fits the residue ``e`` at ``z`` scaled by its size eps (unit RMS)."""
     eps = spectrum.residue_size(e)
     y = e / eps if eps > 0 else e
     residual, jacobian = _residual_pair(z, y, kappa, s, mesh)
-    return multistage.StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian, width=width)
+    return StageSetup(eps, kappa, int(z.shape[0]), residual, jacobian, width=width)
 
 
-def _errors(stages, z, y) -> multistage.Errors:
+def _measure(stages, z, y) -> Measure:
+    """Held-out errors of a field's stages against the target values ``y`` at ``z``."""
     e = np.asarray(_sum(stages, z) - y) if stages else -np.asarray(y)
     norm = float(np.linalg.norm(y))
-    return multistage.Errors(
-        rms=float(np.sqrt(np.mean(e * e))), max=float(np.max(np.abs(e))),
-        rel_l2=float(np.linalg.norm(e) / norm) if norm > 0 else float(np.linalg.norm(e)),
-    )
+    rel = float(np.linalg.norm(e) / norm) if norm > 0 else float(np.linalg.norm(e))
+    return Measure(rel_l2=rel, max_error=float(np.max(np.abs(e))), score=rel,
+                   figures={"rms_error": float(np.sqrt(np.mean(e * e)))})
+
+
+class _FitTask:
+    """What both fit tasks share: one field, its stages fitted one network at a time."""
+
+    fields: tuple[str, ...]
+
+    def stage_key(self, run: jax.Array, k: int) -> jax.Array:
+        return keys.fit_stage(run, k)
+
+    def attempt(self, setup: StageSetup, kind: StageKind, key, k, progress) -> Attempt:
+        fitted = kind.fit(setup, kind.init(key, self.in_dim, setup.width), progress)
+        return Attempt(fitted.params, fitted.loss, fitted.iterations)
+
+    def extend(self, state: State, setup: StageSetup, kind: StageKind, attempt: Attempt) -> State:
+        stage = Stage(attempt.theta, jnp.asarray(setup.eps), setup.kappa, kind.sine, kind.angle)
+        return State((state.stages[0] + (stage,),))
+
+    def prepare(self, state: State, kind: StageKind, k: int) -> StageSetup:
+        return self.setup(state.stages[0], kind)
+
+    def measure(self, state: State, setup: StageSetup | None = None) -> Measure:
+        return _measure(state.stages[0], self.z_test, self.y_test)
 
 
 @dataclass(frozen=True)
-class ClosedFormTask:
+class ClosedFormTask(_FitTask):
     """Stages for a target that can be evaluated anywhere (traceable ``f(x (N, d)) -> (N,)``)."""
 
     target: Callable[[jax.Array], jax.Array]
@@ -149,13 +141,14 @@ class ClosedFormTask:
     upper: jax.Array
     settings: FitSettings
     key: jax.Array
-    mesh: Mesh | None = None  # devices to split the sample rows across (`pdec.devices`)
+    mesh: Mesh | None = None  # devices to split the sample rows across (`pdec.solver.devices`)
+    fields: tuple[str, ...] = ("u",)
     z_test: jax.Array = field(init=False)
     y_test: jax.Array = field(init=False)
 
     def __post_init__(self):
         d = self.in_dim
-        z = jax.random.uniform(jax.random.fold_in(self.key, 10**6), (self.settings.n_test, d),
+        z = jax.random.uniform(keys.test_points(self.key), (self.settings.n_test, d),
                                jnp.float64, -1.0, 1.0)
         object.__setattr__(self, "z_test", dev.place(z, self.mesh))
         object.__setattr__(self, "y_test", dev.place(self._target(z), self.mesh))
@@ -177,22 +170,22 @@ class ClosedFormTask:
         if d <= 2:  # the first axis's count rounded up to a multiple of the devices
             n_axis = [dev.round_up(n_axis[0], self.mesh), *n_axis[1:]]
             return dev.place(tensor_grid([chebyshev_nodes(n) for n in n_axis]), self.mesh)
-        n = dev.round_up(min(math.prod(n_axis), limit or _per_dim(self.settings.max_points, d)), self.mesh)
-        return dev.place(jax.random.uniform(jax.random.fold_in(self.key, k), (n, d), jnp.float64, -1.0, 1.0),
+        n = dev.round_up(min(math.prod(n_axis), limit or per_dimension(self.settings.max_points, d)), self.mesh)
+        return dev.place(jax.random.uniform(keys.fit_points(self.key, k), (n, d), jnp.float64, -1.0, 1.0),
                          self.mesh)
 
-    def setup(self, stages, s: StageSettings) -> multistage.StageSetup:
-        if s.optimizer == "lstsq":
+    def setup(self, stages, s: StageKind) -> StageSetup:
+        if isinstance(s, LeastSquares):
             return self._least_squares_setup(stages, s)
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
-        base = _per_dim(cfg.base_points, d)
+        base = per_dimension(cfg.base_points, d)
         n_min = max(2, round(base ** (1.0 / d))) if d <= 2 else base
-        n_max = max(n_min, round(_per_dim(cfg.max_points, d) ** (1.0 / d))) if d <= 2 else 10**9
-        if k == 1 or not s.sine_first:
+        n_max = max(n_min, round(per_dimension(cfg.max_points, d) ** (1.0 / d))) if d <= 2 else 10**9
+        if k == 1 or not s.sine:
             kappa = jnp.ones(d)
             n_axis = [n_min] * d if d <= 2 else [base]
         else:
-            n_an = _per_dim(cfg.analysis_points, d)
+            n_an = per_dimension(cfg.analysis_points, d)
             grid = _features_grid(n_an, d, s.angle)
             r = np.asarray(self._residue(stages, grid)).reshape((n_an,) * d)
             freqs = spectrum.grid_frequencies(r)
@@ -205,7 +198,7 @@ class ClosedFormTask:
         z = self._points(n_axis, k)
         return _stage_setup(z, self._residue(stages, z), kappa, s, self.mesh)
 
-    def _least_squares_setup(self, stages, s: StageSettings) -> multistage.StageSetup:
+    def _least_squares_setup(self, stages, s: LeastSquares) -> StageSetup:
         """Sample points and frequency scale of a least-squares stage, from the residue's band.
 
         The band is cut to what the features can fit (``features_per_mode`` features per mode):
@@ -215,12 +208,12 @@ class ClosedFormTask:
         grid scaled so there are between ``points_per_feature`` points per feature (enough to pin
         the coefficients down between the points, few enough to keep the solve affordable)."""
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
-        n_an = _per_dim(cfg.analysis_points, d)
+        n_an = per_dimension(cfg.analysis_points, d)
         r = np.asarray(self._residue(stages, _features_grid(n_an, d, True))).reshape((n_an,) * d)
-        band = spectrum.chebyshev_band(r, max_modes=s.widths[0] / cfg.features_per_mode)
+        band = spectrum.chebyshev_band(r, max_modes=s.features / cfg.features_per_mode)
         kappa = jnp.asarray([max(1.0, math.pi * b / 2.0) for b in band], dtype=jnp.float64)
         modes = math.prod(b + 1 for b in band)
-        lo, hi = (f * s.widths[0] for f in cfg.points_per_feature)
+        lo, hi = (f * s.features for f in cfg.points_per_feature)
         scale = min(max(cfg.band_points, (lo / modes) ** (1.0 / d)), (hi / modes) ** (1.0 / d))
         n_axis = [max(2, math.ceil(scale * (b + 1))) for b in band]
         if d > 2:
@@ -228,12 +221,9 @@ class ClosedFormTask:
         z = self._points(n_axis, k, limit=int(hi))
         return _stage_setup(z, self._residue(stages, z), kappa, s, self.mesh)
 
-    def errors(self, stages) -> multistage.Errors:
-        return _errors(stages, self.z_test, self.y_test)
-
 
 @dataclass(frozen=True)
-class DataTask:
+class DataTask(_FitTask):
     """Stages for scattered data: train on a random part of (X, Y), test on the rest."""
 
     z_train: jax.Array
@@ -241,34 +231,33 @@ class DataTask:
     z_test: jax.Array
     y_test: jax.Array
     settings: FitSettings
-    mesh: Mesh | None = None  # devices to split the training rows across (`pdec.devices`)
+    mesh: Mesh | None = None  # devices to split the training rows across (`pdec.solver.devices`)
+    fields: tuple[str, ...] = ("u",)
 
     @property
     def in_dim(self) -> int:
         return int(self.z_train.shape[1])
 
-    def setup(self, stages, s: StageSettings) -> multistage.StageSetup:
+    def setup(self, stages, s: StageKind) -> StageSetup:
         e = self.y_train - _sum(stages, self.z_train) if stages else self.y_train
         d = self.in_dim
-        if s.sine_first and stages:
+        if s.sine and stages:
             t = network.features(self.z_train, s.angle)
             freqs = spectrum.scattered_frequencies(t, e)
             # A least-squares stage draws frequencies up to kappa: scattered data cannot be resampled
             # to see where its spectrum ends, so the band is taken as twice the dominant frequency.
-            factor = self.settings.kappa_factor * (2.0 if s.optimizer == "lstsq" else 1.0)
+            factor = self.settings.kappa_factor * (2.0 if isinstance(s, LeastSquares) else 1.0)
             kappa = spectrum.kappa_from_frequencies(freqs, factor)
         else:
             kappa = jnp.ones(d)
         n = int(self.z_train.shape[0])
         # features a least-squares stage can pin down, and hold in memory
-        width = max(1, int(min(n / self.settings.points_per_feature[0], least_squares.MAX_ENTRIES / n)))
+        width = max(1, int(min(n / self.settings.points_per_feature[0], MAX_ENTRIES / n)))
         return _stage_setup(self.z_train, e, kappa, s, self.mesh, width)
 
-    def errors(self, stages) -> multistage.Errors:
-        return _errors(stages, self.z_test, self.y_test)
 
-
-def _data_task(lower, upper, x, y, settings: FitSettings, key, mesh: Mesh | None = None) -> DataTask:
+def _data_task(lower, upper, x, y, settings: FitSettings, key, mesh: Mesh | None = None,
+               fields: tuple[str, ...] = ("u",)) -> DataTask:
     x = jnp.asarray(x, dtype=jnp.float64).reshape(len(y), -1)
     y = jnp.asarray(y, dtype=jnp.float64).reshape(-1)
     n = int(y.shape[0])
@@ -276,10 +265,10 @@ def _data_task(lower, upper, x, y, settings: FitSettings, key, mesh: Mesh | None
     spare = (n - n_test) % dev.size(mesh)  # training rows that would not split evenly: test them
     if n - n_test - spare > 0:
         n_test += spare
-    perm = jax.random.permutation(jax.random.fold_in(key, 10**6 + 1), n)
+    perm = jax.random.permutation(keys.data_split(key), n)
     z = normalize(x, lower, upper)
     test, train = perm[:n_test], perm[n_test:]
-    return DataTask(*dev.place((z[train], y[train], z[test], y[test]), mesh), settings, mesh)
+    return DataTask(*dev.place((z[train], y[train], z[test], y[test]), mesh), settings, mesh, fields)
 
 
 def solve_fit(
@@ -300,10 +289,11 @@ def solve_fit(
     """Fit each field by multi-stage networks until its held-out relative L2 error <= tol.
 
     ``targets``: one per field, a traceable callable ``f(points (N, d)) -> (N,)`` or a data
-    pair ``(X (N, d), Y (N,))``. ``callback`` gets the solution so far after every stage (its
-    last report entry is the stage just done); ``start`` continues an earlier run with the
-    same seed, giving what the uninterrupted run gives. ``devices``: how many of the visible
-    devices to split the sample rows across (None: all; `pdec.devices`).
+    pair ``(X (N, d), Y (N,))``. Each field is one run of the stage loop. ``callback`` gets the
+    solution so far after every stage (its last report entry is the stage just done);
+    ``start`` continues an earlier run with the same seed, giving what the uninterrupted run
+    gives. ``devices``: how many of the visible devices to split the sample rows across (None:
+    all; `pdec.solver.devices`).
     """
     cfg = settings or FitSettings()
     mesh = dev.mesh(devices)
@@ -312,30 +302,27 @@ def solve_fit(
     names = tuple(field_names)
     if len(names) != len(targets):
         raise ValueError(f"{len(names)} field names but {len(targets)} targets")
-    all_stages: list[tuple] = [start.field_stages(n) if start else () for n in names]
-    reports: list[tuple] = [tuple(r for r in start.report if r.field == n) if start else () for n in names]
+    states = [State((start.field_stages(n) if start else (),)) for n in names]
+    reports: list[tuple[StageRecord, ...]] = [
+        tuple(r for r in start.report if r.fields == (n,)) if start else () for n in names]
 
     def solution() -> Solution:
-        return Solution(lo, hi, names, tuple(all_stages), tuple(r for rs in reports for r in rs), {})
+        return Solution(lo, hi, names, tuple(s.stages[0] for s in states), tuple(r for rs in reports for r in rs), {})
 
+    schedule = cfg.schedule or fit_schedule(int(lo.shape[0]))
+    stops = Stops(tol, max_stages, cfg.min_gain)
     for i, (name, target) in enumerate(zip(names, targets)):
-        key = jax.random.fold_in(jax.random.PRNGKey(seed), i)
-        if multistage.finished(reports[i], tol, max_stages):
-            continue
+        key = keys.fit_field(seed, i)
         if callable(target):
-            task = ClosedFormTask(target, lo, hi, cfg, key, mesh)
+            task = ClosedFormTask(target, lo, hi, cfg, key, mesh, (name,))
         else:
-            x, y = target
-            task = _data_task(lo, hi, x, y, cfg, key, mesh)
+            task = _data_task(lo, hi, *target, cfg, key, mesh, (name,))
 
-        def stage_done(stages, records, i=i):
-            all_stages[i], reports[i] = stages, records
+        def stage_done(state, records, i=i):
+            states[i], reports[i] = state, records
             if callback is not None:
                 callback(solution())
 
-        schedule = cfg.schedule or default_schedule(int(lo.shape[0]))
-        all_stages[i], reports[i] = multistage.run(
-            task, schedule, tol=tol, max_stages=max_stages, key=key, min_gain=cfg.min_gain, field=name,
-            callback=stage_done, start=(all_stages[i], reports[i]), progress=progress,
-        )
+        states[i], reports[i] = driver.run(task, schedule, stops, key=key, label=f"{name} ",
+                                           start=(states[i], reports[i]), callback=stage_done, progress=progress)
     return solution()

@@ -1,0 +1,67 @@
+"""The default stage schedules: what `pdec solve FILE` runs when the file sets nothing.
+
+Each is measured (bench/RESULTS.md); the `solver` options adam, iterations and width change
+the trained stages of a schedule (`Schedule.with_options`), never its least-squares stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TypeVar
+
+from pdec.solver.driver import Schedule
+from pdec.solver.stages.least_squares import LeastSquares
+from pdec.solver.stages.trained import LevenbergMarquardt, Trained
+
+T = TypeVar("T")
+
+
+def per_dimension(values: tuple[T, ...], d: int) -> T:
+    """The entry of a per-dimension default for a d-dimensional problem (the last one serves
+    every higher dimension)."""
+    return values[min(d, len(values)) - 1]
+
+
+def fit_schedule(d: int) -> Schedule:
+    """Default stages of a fit in d dimensions.
+
+    Stage 1: tanh MLP 3x20, Adam warm start (3000 steps), then Levenberg-Marquardt (LM gains
+    ~1e3x more than L-BFGS per stage, bench/optimizers.py). In 1D and 2D, stages 2+ are
+    least-squares stages: 3000 sine features drawn over the residue's Chebyshev band, output
+    layer solved. Against trained sine stages (3x20 / 3x30, Adam + LM; bench/RESULTS.md): 1D
+    example 2.8e-16 in 44 s against 3.2e-16 in 119 s; 2D example 1.5e-15 in 55 s against
+    5.1e-11 in 304 s (a trained sine stage leaves ~1e-4 of its residue as white noise in 2D, a
+    least-squares stage ~1e-10).
+
+    From 3D on a residue's band (~20 degrees per axis after stage 1) has ~8000 modes and needs
+    ~140,000 grid points, beyond what 3000 features and a dense solve can take (measured: no
+    gain), so stages 2+ stay trained sine stages, width 30, and stage 1 gets 2000 LM steps (its
+    error is what the sine stage can gain ~1e4 on).
+    """
+    if d <= 2:
+        return Schedule((Trained((20, 20, 20), adam_steps=3000, optimizer=LevenbergMarquardt(400)),
+                         LeastSquares(3000)))
+    return Schedule((
+        Trained((20, 20, 20), adam_steps=3000, optimizer=LevenbergMarquardt(2000)),
+        Trained((30, 30, 30), sine_first=True, angle_input=True, adam_steps=3000,
+                optimizer=LevenbergMarquardt(400)),
+    ))
+
+
+def equation_schedule(d: int) -> Schedule:
+    """Default stages of an equation problem in d dimensions: Adam warm start, then LM.
+
+    The last entry serves every later stage. On the 1D Poisson problem Adam + LM measured
+    1.3e-7 after stage 1 and 1.3e-13 after stage 2 (25 s), where Adam + L-BFGS reached 4e-8 and
+    9e-10 in about the same time. In 2D both kinds of stage keep gaining long after 300 LM steps
+    (bench/RESULTS.md, poisson2d): the tanh stage 1 gets 1500 (1.05e-5 after 300, 3.1e-7 after
+    1500); the sine stage 2 gets width 30 and 1000 steps (from that stage 1: 2.3e-9 with width
+    20 and 300 steps, 1.7e-10 with 2000, 6.2e-11 with width 30 and 1000). Later 2D stages have
+    not gained with either (the residue left is broadband), so they stay short tries.
+    """
+    tanh = Trained((20, 20, 20), adam_steps=500, optimizer=LevenbergMarquardt(300))
+    sine = replace(tanh, sine_first=True)
+    if d != 2:
+        return Schedule((tanh, sine))
+    return Schedule((replace(tanh, optimizer=LevenbergMarquardt(1500)),
+                     replace(sine, widths=(30, 30, 30), optimizer=LevenbergMarquardt(1000)), sine))
