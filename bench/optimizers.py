@@ -8,7 +8,6 @@ median final error and total time over the seeds.
 """
 
 import argparse
-import os
 import platform
 import statistics
 import sys
@@ -16,14 +15,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-# LM's Cholesky runs in LAPACK (OpenBLAS): on a shared 2-core machine its spinning threads made
-# a 981x981 factorization take 0.15-2.6 s instead of 0.01 s. One thread is as fast when alone.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-import pdec  # noqa: F401  (float64 first)
+# `import pdec` comes first: it sets OpenBLAS to one thread before NumPy loads (pdec/settings.py;
+# LM's Cholesky on a shared 2-core machine took 0.15-2.6 s instead of 0.01 s with more).
+import pdec  # noqa: F401  (float64, and BLAS threads before NumPy)
 import jax.numpy as jnp
 
-from pdec.solver.driver import Schedule, StageSettings, format_stage
+from pdec.records import format_stage
+from pdec.solver.driver import Schedule
+from pdec.solver.stages.trained import LBFGS, LevenbergMarquardt, Trained
 from pdec.solver.tasks.fit import FitSettings, solve_fit
 
 
@@ -35,18 +34,18 @@ def schedule_for(config: str) -> Schedule:
     """Four stages, Adam warm start (3000 steps) in all, then:
 
     - 'lbfgs': L-BFGS 20000 iterations every stage, widths 20/20/30/40 (the paper's recipe);
-    - 'lm': Levenberg-Marquardt 400 steps every stage, width 20 (the default of solve_fit);
+    - 'lm': Levenberg-Marquardt 400 steps every stage, width 20 (solve_fit's stage 1);
     - 'hybrid': L-BFGS for the tanh stage 1, LM for the sine stages;
     - 'lm_z': 'lm' with the sine stages fed z instead of the Chebyshev angle t.
     """
     out = []
     for k, width in enumerate((20, 20, 30, 40), start=1):
-        sine = dict(sine_first=k > 1, angle=k > 1 and config != "lm_z")
+        sine = dict(sine_first=k > 1, angle_input=k > 1 and config != "lm_z")
         use_lm = config.startswith("lm") or (config == "hybrid" and k > 1)
         if use_lm:
-            out.append(StageSettings(widths=(20, 20, 20), optimizer="lm", iterations=400, **sine))
+            out.append(Trained((20, 20, 20), adam_steps=3000, optimizer=LevenbergMarquardt(400), **sine))
         else:
-            out.append(StageSettings(widths=(width,) * 3, optimizer="lbfgs", iterations=20000, **sine))
+            out.append(Trained((width,) * 3, adam_steps=3000, optimizer=LBFGS(20000), **sine))
     return Schedule(tuple(out))
 
 
@@ -65,7 +64,7 @@ def main() -> None:
             t0 = time.perf_counter()
             sol = solve_fit([-1.0], [1.0], ["u"], [target], tol=0.0, max_stages=args.max_stages,
                             seed=seed, settings=settings,
-                            callback=lambda s: print(f"  {config:7s} seed {seed}: " + format_stage(s.report[-1]), flush=True))
+                            callback=lambda s: print(f"  {config:7s} seed {seed}: " + format_stage(s.report), flush=True))
             total = time.perf_counter() - t0
             rows.setdefault(config, []).append(([r.rel_l2 for r in sol.report], [r.wall_time for r in sol.report], total))
     print()

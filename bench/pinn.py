@@ -12,7 +12,6 @@ multiplied by the number of stages the multi-stage run trained, so both get abou
 """
 
 import argparse
-import dataclasses
 import platform
 import sys
 import time
@@ -21,10 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 
-import pdec  # noqa: E402  (float64 first)
+import pdec  # noqa: E402  (first: float64, and BLAS threads before NumPy)
 import jax  # noqa: E402
-from pdec.solver.tasks import equations as pinn  # noqa: E402
 from pdec.cli.solve import parse_set  # noqa: E402
+from pdec.language.options import SolverOptions  # noqa: E402
+from pdec.records import describe_stop  # noqa: E402
+from pdec.solver.schedules import equation_schedule  # noqa: E402
 
 PROBLEMS = ["ode_point", "poisson1d", "burgers_steady", "poisson2d", "heat"]
 
@@ -45,8 +46,9 @@ def table_row(r, truths: dict) -> None:
     kappa = ", ".join(f"{k:.3g}" for k in r.kappa)
     stage = f"{r.stage}" + ("" if r.kept else " (discarded)")
     params = "".join(f" {v:.15g} | {relative(v, truths.get(n))} |" for n, v in r.parameters.items())
-    print(f"| {stage} | {r.eps:.2e} | {kappa} | {r.gamma:.3f} | {r.points} | {r.loss:.2e} | "
-          f"{r.equation_rms:.2e} | {r.condition_max:.2e} | {r.rel_l2:.2e} | {r.max_error:.2e} |{params} "
+    f = r.figures
+    print(f"| {stage} | {r.eps:.2e} | {kappa} | {f['gamma']:.3f} | {r.points} | {r.loss:.2e} | "
+          f"{f['equation_rms']:.2e} | {f['condition_max']:.2e} | {r.rel_l2:.2e} | {r.max_error:.2e} |{params} "
           f"{r.wall_time:.1f} |", flush=True)
 
 
@@ -61,24 +63,28 @@ def final(sol, truths: dict) -> str:
 
 
 def run(problem, stages: int, seed: int, baseline: bool, options: dict) -> None:
-    """Multi-stage solve, its table, and the same-time single-stage baseline."""
-    problem = dataclasses.replace(problem, options={**problem.options, **options})
+    """Multi-stage solve, its table, and the same-time single-stage baseline.
+
+    ``options``: solver options (`parse_set`) over the file's `solver` line; ``stages`` and
+    ``seed`` over both."""
+    given = {**options, "stages": stages, "seed": seed}
     truths = {p.name: p.truth for p in problem.parameters}
     table_head([p.name for p in problem.parameters])
     t0 = time.perf_counter()
-    sol = pdec.solve(problem, stages=stages, seed=seed, callback=lambda s: table_row(s.report[-1], truths))
+    sol = pdec.solve(problem, **given, callback=lambda s: table_row(s.report[-1], truths))
     total = time.perf_counter() - t0
-    print(f"\nmulti-stage: {final(sol, truths)}, {total:.0f} s; stop: {sol.report[-1].stop_reason}")
+    print(f"\nmulti-stage: {final(sol, truths)}, {total:.0f} s; "
+          f"stop: {describe_stop(sol.report, len(sol.report) - 1)}")
     if not baseline:
         print(flush=True)
         return
     n = len(sol.report)
-    first = pinn.default_schedule(problem.dimension)[0]
-    one = dataclasses.replace(problem, options={
-        **problem.options, "adam": problem.options.get("adam", first.adam_steps) * n,
-        "iterations": problem.options.get("iterations", first.iterations) * n})
+    first = equation_schedule(problem.dimension)(1)
+    merged = problem.options.merged(SolverOptions.of(options))
+    adam = merged.adam if merged.adam is not None else first.adam_steps
+    iterations = merged.iterations if merged.iterations is not None else first.optimizer.iterations
     t0 = time.perf_counter()
-    base = pdec.solve(one, stages=1, seed=seed)
+    base = pdec.solve(problem, **{**given, "stages": 1, "adam": adam * n, "iterations": iterations * n})
     print(f"single stage (Adam and LM steps x{n}): {final(base, truths)}, {time.perf_counter() - t0:.0f} s")
     kept = [r for r in sol.report if r.kept][-1]
     print(f"ratio of rel L2, single / multi-stage: {base.report[-1].rel_l2 / kept.rel_l2:.3g}\n", flush=True)

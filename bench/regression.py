@@ -6,7 +6,7 @@ Problems:
   (a) u = sin(2x+1) + 0.2 exp(1.3x) on [-1, 1]         target rel L2 <= 1e-15 in <= 3 min
   (b) u = log(x+2) cos(2x + x^3) on [-1, 1]            target rel L2 <= 1e-14
   (c) u = (sin(2x+1) - 0.5x)(1 - y^2) on [-1, 1]^2     target rel L2 <= 1e-12 in <= 15 min
-  (d), (e): two more 2D targets, not run by default (bench/RESULTS.md, Table 3)
+  (d), (e): two more 2D targets, (f) a 3D one; not run by default (bench/RESULTS.md)
 
 Per problem: error per stage (relative L2 and max abs on 10,000 uniformly random held-out
 points), time per stage, and two single-stage baselines: the stage-1 network of the same code
@@ -17,26 +17,26 @@ stages: Adam 3000 + LM 400, width 20 in 1D, 30 in 2D with 2000 LM steps in stage
 """
 
 import argparse
-import os
 import platform
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-# LM's Cholesky runs in LAPACK (OpenBLAS): on a shared 2-core machine its spinning threads made
-# a 981x981 factorization take 0.15-2.6 s instead of 0.01 s. One thread is as fast when alone.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-import pdec  # noqa: E402,F401  (float64 first)
+# `import pdec` comes first: it sets OpenBLAS to one thread before NumPy loads (pdec/settings.py;
+# LM's Cholesky on a shared 2-core machine took 0.15-2.6 s instead of 0.01 s with more).
+import pdec  # noqa: E402,F401  (float64, and BLAS threads before NumPy)
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
-from pdec.solver import network
-from pdec.solver import optimize  # noqa: E402
-from pdec.solver.driver import Schedule, StageSettings, format_stage  # noqa: E402
-from pdec.solver.tasks.fit import ClosedFormTask, FitSettings, default_schedule, solve_fit  # noqa: E402
+from pdec.records import describe_stop, format_stage  # noqa: E402
 from pdec.solution import Stage  # noqa: E402
+from pdec.solver import keys, network, optimize  # noqa: E402
+from pdec.solver.driver import Schedule  # noqa: E402
+from pdec.solver.schedules import fit_schedule  # noqa: E402
+from pdec.solver.stages.trained import LevenbergMarquardt, Trained  # noqa: E402
+from pdec.solver.tasks.base import State  # noqa: E402
+from pdec.solver.tasks.fit import ClosedFormTask, FitSettings, solve_fit  # noqa: E402
 
 PROBLEMS = {
     "a": ("sin(2x+1) + 0.2 exp(1.3x)", [-1.0], [1.0], 1e-15,
@@ -50,41 +50,45 @@ PROBLEMS = {
           lambda x: jnp.exp(x[:, 0]) * jnp.sin(3 * x[:, 1]) + jnp.cos(4 * x[:, 0] * x[:, 1])),
     "e": ("1 / (1 + 4(x^2 + y^2))", [0.0, -1.0], [2.0, 1.0], 1e-12,
           lambda x: 1 / (1 + 4 * (x[:, 0] ** 2 + x[:, 1] ** 2))),
+    # 3D: trained sine stages (least-squares stages cannot hold a 3D band; bench/RESULTS.md).
+    "f": ("sin(x + 2y) cos(z) + 0.3 x z, 3D", [-1.0, -1.0, -1.0], [1.0, 1.0, 1.0], 1e-12,
+          lambda x: jnp.sin(x[:, 0] + 2 * x[:, 1]) * jnp.cos(x[:, 2]) + 0.3 * x[:, 0] * x[:, 2]),
 }
 
 
 def single_stage(target, lower, upper, seconds: float, seed: int):
     """One stage-1 network trained for ``seconds``: Adam, then L-BFGS chunks of 5000 iterations
-    until the time is spent (the last chunk may overrun). Returns (errors, iterations, wall)."""
+    until the time is spent (the last chunk may overrun). Returns (held-out measure, iterations,
+    wall); the keys are those of field 0, stage 1 of ``solve_fit``."""
     cfg = FitSettings()
-    s1 = default_schedule(len(lower))(1)
-    key = jax.random.fold_in(jax.random.PRNGKey(seed), 0)
+    s1 = fit_schedule(len(lower))(1)
+    key = keys.fit_field(seed, 0)
     lo, hi = jnp.asarray(lower), jnp.asarray(upper)
     task = ClosedFormTask(target, lo, hi, cfg, key)
     t0 = time.perf_counter()
     setup = task.setup((), s1)
-    params = network.init_stage(jax.random.fold_in(key, 1), task.in_dim, s1.widths, 1)
+    params = network.init_stage(keys.fit_stage(key, 1), task.in_dim, s1.widths, 1)
     params, _ = optimize.adam(setup.residual, params, s1.adam_steps, s1.adam_lr)
     iters = s1.adam_steps
     while time.perf_counter() - t0 < seconds:
         params, res = optimize.lbfgs(setup.residual, params, 5000)
         iters += res.iterations
     stage = Stage(params, jnp.asarray(setup.eps), setup.kappa)
-    return task.errors((stage,)), iters, time.perf_counter() - t0
+    return task.measure(State(((stage,),))), iters, time.perf_counter() - t0
 
 
 def trained_schedule(d: int) -> Schedule:
     """Stages 2+ as trained sine networks (the 3D default; 1D and 2D before least squares)."""
     return Schedule((
-        StageSettings(widths=(20, 20, 20), adam_steps=3000, optimizer="lm", iterations=400 if d == 1 else 2000),
-        StageSettings(widths=(20 if d == 1 else 30,) * 3, sine_first=True, angle=True, adam_steps=3000,
-                      optimizer="lm", iterations=400),
+        Trained((20, 20, 20), adam_steps=3000, optimizer=LevenbergMarquardt(400 if d == 1 else 2000)),
+        Trained((20 if d == 1 else 30,) * 3, sine_first=True, angle_input=True, adam_steps=3000,
+                optimizer=LevenbergMarquardt(400)),
     ))
 
 
 def single_least_squares(target, lower, upper, seed: int):
     """One least-squares stage (the default stage 2's settings) fitted to the target itself."""
-    ls = default_schedule(len(lower))(2)
+    ls = fit_schedule(len(lower))(2)
     t0 = time.perf_counter()
     sol = solve_fit(lower, upper, ["u"], [target], seed=seed, max_stages=1,
                     settings=FitSettings(schedule=Schedule((ls,))))
@@ -97,7 +101,7 @@ def run(name: str, seed: int, baseline: bool, trained: bool = False) -> None:
     settings = FitSettings(schedule=trained_schedule(len(lower))) if trained else None
     t0 = time.perf_counter()
     sol = solve_fit(lower, upper, ["u"], [f], seed=seed, settings=settings,
-                    callback=lambda s: print("  " + format_stage(s.report[-1]), flush=True))
+                    callback=lambda s: print("  " + format_stage(s.report), flush=True))
     total = time.perf_counter() - t0
     kept = [r for r in sol.report if r.kept]
     final = kept[-1]
@@ -110,14 +114,14 @@ def run(name: str, seed: int, baseline: bool, trained: bool = False) -> None:
         mark = "" if r.kept else " (discarded)"
         print(f"| {r.stage}{mark} | {r.eps:.2e} | {', '.join(f'{k:.3g}' for k in r.kappa)} | {r.points} | "
               f"{r.iterations} | {r.rel_l2:.2e} | {r.max_error:.2e} | {r.wall_time:.1f} | {cum:.1f} |")
-    print(f"\nstop: {sol.report[-1].stop_reason}; total wall {total:.1f} s (incl. setup); "
+    print(f"\nstop: {describe_stop(sol.report, len(sol.report) - 1)}; total wall {total:.1f} s (incl. setup); "
           f"final rel L2 {final.rel_l2:.2e}, max abs {final.max_error:.2e}; "
           f"target {target_tol:.0e}: {'MET' if final.rel_l2 <= target_tol else 'NOT met'}")
     if baseline:
         errs, iters, wall = single_stage(f, lower, upper, total, seed)
         print(f"single stage, same code and wall time ({wall:.1f} s, {iters} iterations): rel L2 "
-              f"{errs.rel_l2:.2e}, max abs {errs.max:.2e}; ratio single/multi: rel L2 "
-              f"{errs.rel_l2 / final.rel_l2:.1e}x, max {errs.max / final.max_error:.1e}x")
+              f"{errs.rel_l2:.2e}, max abs {errs.max_error:.2e}; ratio single/multi: rel L2 "
+              f"{errs.rel_l2 / final.rel_l2:.1e}x, max {errs.max_error / final.max_error:.1e}x")
         if not trained:
             r, wall = single_least_squares(f, lower, upper, seed)
             print(f"one least-squares stage on the target ({wall:.1f} s, {r.points} points): rel L2 "

@@ -13,8 +13,7 @@ from pdec import cli
 from pdec.solver import network
 from pdec.errors import PdecError
 from pdec.cli.eval import load_run
-from pdec.solver.driver import StageRecord
-from pdec.solver.tasks.equations import PinnRecord
+from pdec.records import StageRecord, StopReason
 from pdec.cli.plot import stage_series
 from pdec.solution import Solution, Stage, _evaluate
 from pdec.store import save
@@ -29,8 +28,9 @@ def stages(key, d: int, n: int = 2) -> tuple[Stage, ...]:
 
 
 def records(field: str, n: int) -> tuple[StageRecord, ...]:
-    return tuple(StageRecord(field, k, 10.0 ** (-3 * k), (1.0,), 100, 10, 1e-8 ** k, 1e-4 ** k, 2e-4 ** k,
-                             3e-4 ** k, 0.1, True, "stages done" if k == n else "") for k in range(1, n + 1))
+    return tuple(StageRecord((field,), k, 10.0 ** (-3 * k), (1.0,), 100, 10, 1e-8 ** k, 3e-4 ** k, 2e-4 ** k,
+                             3e-4 ** k, 0.1, True, StopReason.MAX_STAGES if k == n else None,
+                             {"rms_error": 1e-4 ** k}) for k in range(1, n + 1))
 
 
 def solution_2d(names=("x", "t")) -> Solution:
@@ -156,9 +156,10 @@ def solution_1d() -> Solution:
                     records("u", 3), {}, ("x",))
 
 
-def pinn_records(n: int) -> tuple[PinnRecord, ...]:
-    return tuple(PinnRecord(k, 1e-3 ** k, (1.0,), 0.5, 100, 10, 1e-9 ** k, 1e-5 ** k, 1e-5 ** k, math.nan,
-                            math.nan, {}, 0.1, k < n) for k in range(1, n + 1))
+def pinn_records(n: int) -> tuple[StageRecord, ...]:
+    return tuple(StageRecord(("u", "v"), k, 1e-3 ** k, (1.0,), 100, 10, 1e-9 ** k, math.nan, math.nan, 1e-5 ** k,
+                             0.1, k < n, figures={"gamma": 0.5, "equation_rms": 1e-5 ** k, "condition_max": 1e-5 ** k})
+                 for k in range(1, n + 1))
 
 
 def assert_pngs(paths, names):
@@ -187,7 +188,7 @@ def test_plot_2d_without_an_exact_solution(tmp_path, capsys):
     code, out, err = pdec(capsys, "plot", folder)
     assert code == 0 and "states no exact solution" in err
     assert_pngs([folder / line.split("/")[-1] for line in out.splitlines()], ["solution.png", "stages.png"])
-    assert stage_series(sol.report)["all fields"][0] == "equation residual RMS"
+    assert stage_series(sol.report)["u, v"][0] == "equation residual RMS"
 
 
 def test_plot_2d_with_an_exact_solution_and_stage_series(tmp_path, capsys):

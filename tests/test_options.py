@@ -4,6 +4,7 @@ import pytest
 
 import pdec
 from pdec.language import options
+from pdec.language.options import SolverOptions
 from pdec.cli.solve import parse_set
 
 BASE = "domain x in [-1, 1]\nfit u(x) = sin(x)\n"
@@ -11,8 +12,8 @@ BASE = "domain x in [-1, 1]\nfit u(x) = sin(x)\n"
 
 def test_solver_line_is_parsed_and_checked():
     p = pdec.compile_text(BASE + "solver stages = 2, tol = 1e-9, points = 300, adam = 0, gamma = auto, gpinn = off\n")
-    assert p.options == {"stages": 2, "tol": 1e-9, "points": 300, "adam": 0, "gamma": None, "gpinn": "off"}
-    assert pdec.compile_text(BASE + "solver gamma = 0.25, gpinn = 2\n").options == {"gamma": 0.25, "gpinn": 2.0}
+    assert p.options == SolverOptions(stages=2, tol=1e-9, points=300, adam=0, gamma="auto", gpinn="off")
+    assert pdec.compile_text(BASE + "solver gamma = 0.25, gpinn = 2\n").options == SolverOptions(gamma=0.25, gpinn=2.0)
 
 
 @pytest.mark.parametrize("line, col, message", [
@@ -37,4 +38,21 @@ def test_set_and_merge_layers():
     for bad in (["gamma"], ["points=many"], ["pionts=3"]):
         with pytest.raises(pdec.PdecError):
             parse_set(bad)
-    assert options.merge({"stages": 3, "tol": 1e-9}, {"stages": None, "tol": 1e-12}) == {"stages": 3, "tol": 1e-12}
+    merged = SolverOptions(stages=3, tol=1e-9).merged(SolverOptions(tol=1e-12))
+    assert merged == SolverOptions(stages=3, tol=1e-12) and merged.given() == {"stages": 3, "tol": 1e-12}
+    assert SolverOptions().max_stages == 4 and SolverOptions().tolerance == 1e-15 and SolverOptions().root_seed == 0
+    with pytest.raises(pdec.PdecError, match="gamma must be"):
+        SolverOptions(gamma=2.0)
+    with pytest.raises(pdec.PdecError, match="did you mean points"):
+        SolverOptions.of({"pionts": 3})
+
+
+def test_solve_takes_every_option_as_a_keyword():
+    import inspect
+
+    keywords = inspect.signature(pdec.solve).parameters
+    assert set(options.SPECS) <= set(keywords)
+    problem = pdec.compile_text("domain x in [0, 1]\nfit u(x) = x\nsolver stages = 1, adam = 5\n")
+    with pytest.raises(pdec.PdecError, match="iterations must be"):
+        pdec.solve(problem, iterations=0)
+    assert problem.options == SolverOptions(stages=1, adam=5)  # the Problem stays what the file says

@@ -6,21 +6,23 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import pdec  # noqa: F401  (float64 on before jax arrays exist)
 import jax
 
+from pdec.records import format_stage
+from pdec.solver import network, spectrum
+from pdec.solver.driver import Schedule
+from pdec.solver.sampling import chebyshev_nodes
+from pdec.solver.schedules import fit_schedule
 from pdec.solver.stages import least_squares
-from pdec.solver import network
-from pdec.solver import spectrum
-from pdec.solver.driver import Schedule, StageSettings, format_stage, schedule_with
-from pdec.solver.tasks.fit import FitSettings, chebyshev_nodes, default_schedule, solve_fit
+from pdec.solver.stages.least_squares import LeastSquares
+from pdec.solver.stages.trained import LBFGS, LevenbergMarquardt, Trained
+from pdec.solver.tasks.fit import FitSettings, solve_fit
 
 SMALL = FitSettings(
     schedule=Schedule(
         (
-            StageSettings(widths=(20, 20, 20), adam_steps=1000, iterations=4000),  # L-BFGS
-            StageSettings(widths=(600,), sine_first=True, angle=True, adam_steps=0,
-                          optimizer="lstsq", iterations=1),  # the default kind, fewer features
+            Trained((20, 20, 20), adam_steps=1000, optimizer=LBFGS(4000)),
+            LeastSquares(600),  # the default kind, fewer features
         )
     ),
     base_points=(600, 900),
@@ -37,7 +39,7 @@ def target_1d(x):
 def fit_1d():
     lines = []
     sol = solve_fit([-1.0], [1.0], ["u"], [target_1d], tol=0.0, max_stages=2, settings=SMALL,
-                    callback=lambda s: lines.append(format_stage(s.report[-1])))
+                    callback=lambda s: lines.append(format_stage(s.report)))
     return sol, lines
 
 
@@ -76,7 +78,7 @@ def test_eps_is_residue_rms(fit_1d):
     y = target_1d(z)
     assert float(s1.eps) == pytest.approx(float(jnp.sqrt(jnp.mean(y * y))), rel=1e-12)
     # stage 2's eps is about stage 1's RMS test error (same residue, other points)
-    assert 0.3 < float(s2.eps) / sol.report[0].rms_error < 3.0
+    assert 0.3 < float(s2.eps) / sol.report[0].figures["rms_error"] < 3.0
     assert spectrum.residue_size(np.array([3.0, -4.0])) == pytest.approx(math.sqrt(12.5))
 
 
@@ -118,8 +120,8 @@ def test_fit_from_data_arrays():
 
 
 def test_two_fields_shape():
-    s = SMALL.schedule.stages[0]
-    quick = FitSettings(schedule=Schedule((StageSettings(s.widths, adam_steps=200, iterations=200),)),
+    s = SMALL.schedule.kinds[0]
+    quick = FitSettings(schedule=Schedule((Trained(s.widths, adam_steps=200, optimizer=LBFGS(200)),)),
                         base_points=(100, 400), n_test=500)
     f = lambda x: x[:, 0] * x[:, 1]  # noqa: E731
     g = lambda x: jnp.sin(x[:, 0]) + x[:, 1]  # noqa: E731
@@ -167,18 +169,18 @@ def test_2d_least_squares_stage_fits_the_residue_to_float64():
     def target(x):
         return (jnp.sin(2 * x[:, 0] + 1) - 0.5 * x[:, 0]) * (1 - x[:, 1] ** 2)
 
-    first = StageSettings(widths=(20, 20, 20), adam_steps=500, optimizer="lm", iterations=200)
-    cfg = FitSettings(schedule=Schedule((first, default_schedule(2)(2))), base_points=(600, 900), n_test=2000)
+    first = Trained((20, 20, 20), adam_steps=500, optimizer=LevenbergMarquardt(200))
+    cfg = FitSettings(schedule=Schedule((first, fit_schedule(2)(2))), base_points=(600, 900), n_test=2000)
     sol = solve_fit([-1.0, -1.0], [1.0, 1.0], ["u"], [target], tol=0.0, max_stages=2, settings=cfg)
     r1, r2 = sol.report
-    assert default_schedule(2)(2).optimizer == "lstsq" and sol.stages[0][1].params[0][0].shape == (2, 3000)
+    assert isinstance(fit_schedule(2)(2), LeastSquares) and sol.stages[0][1].params[0][0].shape == (2, 3000)
     assert r1.rel_l2 < 1e-3
     assert r2.rel_l2 < 1e-12 and r2.rel_l2 < r1.rel_l2 / 1e6, (r1.rel_l2, r2.rel_l2)
     assert min(r2.kappa) > 10.0 and r2.points >= 9000  # the band is resolved, >= 3 points per feature
 
 
 def test_solver_options_leave_least_squares_stages_alone():
-    sched = schedule_with(default_schedule(2), {"width": 10, "iterations": 5, "adam": 7})
-    first, second = sched.stages
-    assert first.widths == (10, 10, 10) and first.iterations == 5 and first.adam_steps == 7
-    assert second == default_schedule(2)(2)
+    sched = fit_schedule(2).with_options(adam=7, iterations=5, width=10)
+    first, second = sched.kinds
+    assert first.widths == (10, 10, 10) and first.optimizer.iterations == 5 and first.adam_steps == 7
+    assert second == fit_schedule(2)(2)

@@ -1,6 +1,7 @@
 """Run folders: every stage saved as it finishes, kill and resume, Ctrl-C, NaN retry, progress."""
 
 import io
+from dataclasses import dataclass, field, replace
 import json
 import signal
 import subprocess
@@ -12,10 +13,12 @@ import numpy as np
 import pytest
 
 import pdec
-from pdec.solver import driver as multistage
 from pdec.cli.progress import ProgressLine
 from pdec.solver.tasks.fit import FitSettings, solve_fit
-from pdec.solver.driver import Schedule, StageSettings
+from pdec.records import StopReason, describe_stop
+from pdec.solver.driver import Schedule
+from pdec.solver.stages.trained import LevenbergMarquardt, Trained
+from pdec.solver.tasks.equations import EquationSettings, solve_equations
 
 SOURCE = """domain x in [-1, 1]
 fit u(x) = sin(2*x + 1) + 0.2*exp(1.3*x)
@@ -86,25 +89,43 @@ def test_ctrl_c_ends_cleanly_and_says_how_to_resume(tmp_path):
     assert "pdec solve f.pde --resume r" in err
 
 
-def test_a_stage_whose_loss_is_nan_is_retried_with_safer_settings(monkeypatch):
-    real, calls = multistage.train, []
+@dataclass(frozen=True)
+class Flaky(Trained):
+    """A trained stage whose first ``fails`` fits report a non-finite loss."""
 
-    def flaky(setup, params, settings, progress=None):
-        calls.append(settings.adam_lr)
-        params, loss, iters = real(setup, params, settings, progress)
-        return params, (float("nan") if len(calls) == 1 else loss), iters
+    fails: int = 1
+    calls: list = field(default_factory=list, compare=False)
 
-    monkeypatch.setattr(multistage, "train", flaky)
-    quick = FitSettings(schedule=Schedule((StageSettings(adam_steps=50, optimizer="lm", iterations=10),)),
-                        base_points=(64, 64, 64))
-    sol = solve_fit([-1.0], [1.0], ["u"], [lambda x: np.sin(x[:, 0])], tol=1e-30, max_stages=1, settings=quick)
-    assert calls == [1e-3, 1e-4]
+    def fit(self, setup, params, progress=None):
+        fitted = super().fit(setup, params, progress)
+        self.calls.append(self.adam_lr)
+        return replace(fitted, loss=float("nan")) if len(self.calls) <= self.fails else fitted
+
+
+def quick_fit(kind, stages):
+    cfg = FitSettings(schedule=Schedule((kind,)), base_points=(64, 64, 64))
+    return solve_fit([-1.0], [1.0], ["u"], [lambda x: np.sin(x[:, 0])], tol=1e-30, max_stages=stages, settings=cfg)
+
+
+def test_a_stage_whose_loss_is_nan_is_retried_with_safer_settings():
+    kind = Flaky(adam_steps=50, optimizer=LevenbergMarquardt(10))
+    sol = quick_fit(kind, 1)
+    assert kind.calls == [1e-3, 1e-4]
     assert sol.report[0].kept and np.isfinite(sol.report[0].loss)
-
-    monkeypatch.setattr(multistage, "train", lambda s, p, st, progress=None: (p, float("nan"), 0))
-    sol = solve_fit([-1.0], [1.0], ["u"], [lambda x: np.sin(x[:, 0])], tol=1e-30, max_stages=2, settings=quick)
-    assert not sol.report[0].kept and sol.report[0].stop_reason.startswith("diverged")
+    always = Flaky(adam_steps=50, optimizer=LevenbergMarquardt(10), fails=2)
+    sol = quick_fit(always, 2)
+    assert not sol.report[0].kept and sol.report[0].stop is StopReason.DIVERGED
+    assert describe_stop(sol.report, 0).startswith("diverged")
     assert sol.stages == ((),)
+
+
+def test_the_equation_path_retries_and_discards_through_the_same_loop():
+    problem = pdec.compile("problems/poisson1d.pde")
+    kind = Flaky((8, 8), adam_steps=20, optimizer=LevenbergMarquardt(5), fails=2)
+    cfg = EquationSettings(schedule=Schedule((kind,)), interior_points=(40,), gamma=0.5, gpinn=None, n_test=200)
+    sol = solve_equations(problem, pdec.lower(problem), tol=1e-30, max_stages=2, settings=cfg)
+    assert kind.calls == [1e-3, 1e-4]
+    assert [r.stop for r in sol.report] == [StopReason.DIVERGED] and sol.stages == ((),)
 
 
 class Tty(io.StringIO):

@@ -9,7 +9,7 @@ import pytest
 
 import pdec
 from pdec.solver import network
-from pdec.solver.driver import StageRecord
+from pdec.records import StageRecord, StopReason
 from pdec.solution import Solution, Stage
 from pdec.store import load, save
 
@@ -19,10 +19,11 @@ def tiny_solution() -> Solution:
     stages = []
     for i, f in enumerate(("u", "v")):
         s1 = Stage(network.init_stage(jax.random.fold_in(key, i), 2, (8, 8)), jnp.asarray(1.0), jnp.ones(2))
-        s2 = Stage(network.init_stage(jax.random.fold_in(key, 10 + i), 2, (6,), kappa=3.0, sine_first=True),
+        s2 = Stage(network.init_stage(jax.random.fold_in(key, 10 + i), 2, (6,), sine_first=True),
                    jnp.asarray(1.3e-6), jnp.asarray([3.0, 5.5]), True, True)
         stages.append((s1, s2))
-    record = StageRecord("u", 1, 1.0, (1.0, 1.0), 100, 10, 1e-12, 1e-7, 2e-7, float("nan"), 0.5)
+    record = StageRecord(("u",), 1, 1.0, (1.0, 1.0), 100, 10, 1e-12, float("nan"), 2e-7, 1e-7, 0.5,
+                         figures={"rms_error": 1e-7})
     return Solution(jnp.asarray([-1.0, 0.0]), jnp.asarray([1.0, 2.0]), ("u", "v"), tuple(stages), (record,),
                     {"k": 0.5})
 
@@ -38,17 +39,36 @@ def test_round_trip_is_bit_identical(tmp_path):
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["solution.json", "solution.npz"]
 
 
-def test_pinn_records_with_numpy_scalars_round_trip(tmp_path):
+def test_records_with_numpy_scalars_round_trip(tmp_path):
     from dataclasses import replace
 
-    from pdec.solver.tasks.equations import PinnRecord
-
-    record = PinnRecord(2, 1e-8, (22.0,), 0.8, 800, 800, 1e-14, 5e-12, 1e-15, 3.6e-15, 6.7e-15,
-                        {"k": np.float64(0.5)}, 16.3, np.bool_(True), "tolerance 1e-15 met")
+    record = StageRecord(("u", "v"), 2, 1e-8, (22.0,), 800, 800, 1e-14, 3.6e-15, 6.7e-15, 3.6e-15, 16.3,
+                         np.bool_(True), StopReason.TOLERANCE, {"gamma": np.float64(0.8), "equation_rms": 5e-12},
+                         {"k": np.float64(0.5)})
     sol = replace(tiny_solution(), report=(record,))
     save(sol, tmp_path / "p")
     (back,) = load(tmp_path / "p").report
-    assert back == replace(record, kept=True, parameters={"k": 0.5})
+    assert back == replace(record, kept=True, parameters={"k": 0.5}, figures={"gamma": 0.8, "equation_rms": 5e-12})
+
+
+def test_version_1_files_load_with_their_records_converted(tmp_path):
+    save(tiny_solution(), tmp_path / "old")
+    path = tmp_path / "old" / "solution.json"
+    header = json.loads(path.read_text())
+    header["version"] = 1
+    header["report"] = [
+        {"type": "StageRecord", "field": "u", "stage": 1, "eps": 1.0, "kappa": [1.0], "points": 100, "iterations": 10,
+         "loss": 1e-12, "rms_error": 1e-7, "max_error": 2e-7, "rel_l2": 3e-7, "wall_time": 0.5, "kept": True,
+         "stop_reason": "stalled: gain 1.5x < 2x"},
+        {"type": "PinnRecord", "stage": 1, "eps": 1.0, "kappa": [1.0], "gamma": 0.5, "points": 400, "iterations": 800,
+         "loss": 1e-9, "equation_rms": 1e-5, "condition_max": 1e-6, "rel_l2": None, "max_error": None,
+         "parameters": {"k": 0.5}, "wall_time": 3.0, "kept": True, "stop_reason": "max stages (1)"}]
+    path.write_text(json.dumps(header))
+    fit, pinn = load(tmp_path / "old").report
+    assert fit.fields == ("u",) and fit.stop is StopReason.STALLED and fit.figures == {"rms_error": 1e-7}
+    assert fit.score == 3e-7
+    assert pinn.fields == ("u", "v") and pinn.stop is StopReason.MAX_STAGES and np.isnan(pinn.rel_l2)
+    assert pinn.score == 1e-5 and pinn.figures["gamma"] == 0.5 and pinn.parameters == {"k": 0.5}
 
 
 def test_damaged_and_newer_files_are_refused(tmp_path):

@@ -119,19 +119,3 @@ def concat_rows(parts, m: Mesh | None):
         rows = sum(p.shape[0] for p in split)
         joined.append(constrain(jnp.concatenate(tiles, axis=1).reshape((rows,) + split[0].shape[1:]), m))
     return jnp.concatenate(joined + whole)
-
-
-def place_block(block: T, m: Mesh | None) -> T:
-    """A residual block (`pdec.blocks.Block`) with its sites, cache and data placed by rows."""
-    if size(m) == 1:
-        return block
-    return dataclasses.replace(block, sites=place(block.sites, m), base=place(block.base, m),
-                               data=place(block.data, m))
-
-
-def constrain_block(block: T, m: Mesh | None) -> T:
-    """``place_block`` as sharding constraints, for use inside a jitted residual."""
-    if size(m) == 1:
-        return block
-    return dataclasses.replace(block, sites=constrain(block.sites, m), base=constrain(block.base, m),
-                               data=constrain(block.data, m))

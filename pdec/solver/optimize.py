@@ -196,16 +196,8 @@ def pointwise(fn: Callable[[Any, jax.Array], jax.Array], points: jax.Array, weig
 
     Returns ``(residual, jacobian)``: ``residual(params) -> (M,)`` and ``jacobian(params)`` the
     per-point gradients (a pytree like params with leading axis M), scaled by sqrt(weight).
-    Concatenate several blocks with ``concat``.
     """
     w = jnp.sqrt(weight)
     residual = lambda p: w * jax.vmap(fn, (None, 0))(p, points)  # noqa: E731
     jacobian = lambda p: jax.tree.map(lambda g: w * g, jax.vmap(jax.grad(fn), (None, 0))(p, points))  # noqa: E731
-    return residual, jacobian
-
-
-def concat(*blocks):
-    """Join ``(residual, jacobian)`` blocks into one residual vector and its Jacobian."""
-    residual = lambda p: jnp.concatenate([r(p) for r, _ in blocks])  # noqa: E731
-    jacobian = lambda p: jax.tree.map(lambda *gs: jnp.concatenate(gs), *[j(p) for _, j in blocks])  # noqa: E731
     return residual, jacobian

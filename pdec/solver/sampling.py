@@ -44,19 +44,6 @@ def chebyshev_nodes(n: int) -> Array:
     return -jnp.cos(jnp.pi * jnp.arange(n) / (n - 1))
 
 
-def chebyshev_grid(lower, upper, n_per_axis: int) -> Array:
-    """Chebyshev-Lobatto points along each axis: dense near the ends, where fits go wrong first."""
-    lo, hi = _box(lower, upper)
-    z = chebyshev_nodes(n_per_axis)
-    return tensor_grid([a + (b - a) * (z + 1) / 2 for a, b in zip(lo, hi)])
-
-
-def random_points(key: Array, lower, upper, n: int) -> Array:
-    """n points uniformly at random in the box."""
-    lo, hi = _box(lower, upper)
-    return lo + (hi - lo) * jax.random.uniform(key, (n, lo.shape[0]), dtype=jnp.float64)
-
-
 def latin_hypercube(key: Array, lower, upper, n: int) -> Array:
     """n points, one in each of n equal slabs along every axis (stratified, less clumping)."""
     lo, hi = _box(lower, upper)
@@ -97,9 +84,3 @@ def periodic_pairs(key: Array, lower, upper, coordinate: str, coordinates: tuple
     axis = coordinates.index(coordinate)
     base = latin_hypercube(key, lo, hi, n) if len(coordinates) > 1 else jnp.zeros((1, 1))
     return base.at[:, axis].set(lo[axis]), base.at[:, axis].set(hi[axis])
-
-
-def corners(lower, upper) -> Array:
-    """The 2^d corners of the box."""
-    lo, hi = np.asarray(lower, float), np.asarray(upper, float)
-    return jnp.asarray(list(itertools.product(*zip(lo, hi))), dtype=jnp.float64)
