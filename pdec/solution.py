@@ -14,7 +14,6 @@ odd-sized array through a different path, which can change the last bit).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -22,6 +21,7 @@ import numpy as np
 
 from pdec.solver import network
 from pdec.errors import PdecError
+from pdec.records import StageRecord
 
 BATCH = 2**16  # points per jitted call: (BATCH, 30) float64 activations are 15 MB
 LANES = 8  # rows per padded call are a multiple of this (see Solution.evaluate)
@@ -72,7 +72,7 @@ class Solution:
     """Fields on a box, each a sum of stages. ``solution(points (N, d))`` -> (N,) or (N, n_fields).
 
     ``stages``: per field (declared order), its tuple of ``Stage``; ``report``: the per-stage
-    records of the solve (``multistage.StageRecord``); ``parameters``: inferred scalar
+    records of the solve (``pdec.records.StageRecord``); ``parameters``: inferred scalar
     parameters by name (none for regression).
     """
 
@@ -80,7 +80,7 @@ class Solution:
     upper: jax.Array
     field_names: tuple[str, ...]
     stages: tuple[tuple[Stage, ...], ...]
-    report: tuple[Any, ...] = ()
+    report: tuple[StageRecord, ...] = ()
     parameters: dict[str, float] = field(default_factory=dict)
     coordinate_names: tuple[str, ...] = ()  # the box's axes in order; () when not known
 

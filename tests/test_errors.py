@@ -2,7 +2,6 @@
 
 import pytest
 
-import pdec  # noqa: F401  (float64 on)
 from pdec.language.compile import compile, compile_text
 from pdec.errors import PdecError
 

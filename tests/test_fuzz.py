@@ -5,7 +5,6 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pdec  # noqa: F401
 from pdec.language.compile import compile_text
 from pdec.errors import PdecError
 

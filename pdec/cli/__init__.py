@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from pdec.errors import PdecError
 
@@ -76,12 +75,12 @@ def _run(args: argparse.Namespace) -> int:
         return _saved(args)
     problem = compile_file(args.file)
     if args.command == "check":
-        from pdec.language.describe import describe
+        from pdec.language.listing import listing
 
-        print(describe(problem, latex=args.latex))
+        print(listing(problem, latex=args.latex))
         return 0
     if args.command == "compile":
-        from pdec.language.describe import lowered_source
+        from pdec.language.listing import lowered_source
 
         print(lowered_source(problem))
         return 0

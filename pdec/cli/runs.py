@@ -34,7 +34,7 @@ class RunFolder:
 
     path: Path
     options: SolverOptions  # stages, tol, seed and `--set` options, as given (the seed always)
-    devices: dict[str, Any] = field(default_factory=dict)  # `pdec.devices.describe`, for the report
+    devices: dict[str, Any] = field(default_factory=dict)  # `pdec.solver.devices.inventory`, for the report
 
     def write_start(self, problem: Problem) -> None:
         """Create the folder with the source and the settings (before the first stage)."""

@@ -58,7 +58,7 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
                                 dataclasses.replace(given, seed=seed))
         folder.write_start(problem)
         start = None
-    folder = dataclasses.replace(folder, devices=devices.describe(mesh))
+    folder = dataclasses.replace(folder, devices=devices.inventory(mesh))
     tol = problem.options.merged(folder.options).tolerance
     line = ProgressLine() if not args.quiet else None
     if start is not None and not args.quiet:

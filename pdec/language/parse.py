@@ -9,9 +9,11 @@ import lark
 
 from pdec.errors import PdecError, Span
 
-STATEMENTS = (
+# The word that starts each statement, in the grammar's order: the one list every message
+# uses (tests/test_keywords.py checks that grammar/pde.lark accepts exactly these).
+KEYWORDS = (
     "domain", "unknown", "const", "param", "truth", "equation", "boundary", "initial",
-    "point", "periodic", "observe", "fit", "exact",
+    "point", "periodic", "observe", "fit", "exact", "solver",
 )
 
 
@@ -39,6 +41,18 @@ def parse(text: str) -> lark.Tree:
         return parser().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         raise _syntax_error(exc, text) from None
+
+
+def span_of(node: lark.Tree | lark.Token) -> Span:
+    """Where a node starts: its own position, else its first child's, else line 1, column 1."""
+    if isinstance(node, lark.Token):
+        return Span(node.line or 1, node.column or 1)
+    if not node.meta.empty:
+        return Span(node.meta.line, node.meta.column)
+    for child in node.children:
+        if isinstance(child, (lark.Tree, lark.Token)):
+            return span_of(child)
+    return Span(1, 1)
 
 
 def _describe(terminal: str) -> str:
@@ -80,8 +94,8 @@ def _syntax_error(exc: lark.exceptions.UnexpectedInput, text: str) -> PdecError:
         hint = None
     first_word = source_line.strip().split(" ")[0] if source_line.strip() else ""
     if hint is None and span.column <= len(source_line) - len(source_line.lstrip()) + 1 \
-            and first_word not in STATEMENTS:
-        hint = "each statement starts with one of: " + ", ".join(STATEMENTS)
+            and first_word not in KEYWORDS:
+        hint = "each statement starts with one of: " + ", ".join(KEYWORDS)
     if hint is None and expected:
         hint = "expected " + (expected[0] if len(expected) == 1 else "one of: " + ", ".join(expected[:12]))
     return PdecError(message, span, hint=hint, source=text)

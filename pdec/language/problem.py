@@ -28,10 +28,6 @@ class Coordinate:
     upper_expr: sp.Expr
 
     @property
-    def symbol(self) -> sp.Symbol:
-        return sp.Symbol(self.name, real=True)
-
-    @property
     def is_time(self) -> bool:
         return self.name == "t"
 
@@ -75,13 +71,13 @@ class Face:
     coordinate: str
     value: float
 
-    def describe(self) -> str:
+    def label(self) -> str:
         return f"{self.coordinate} = {self.value:g}"
 
 
 @dataclass(frozen=True)
 class Interior:
-    def describe(self) -> str:
+    def label(self) -> str:
         return "interior"
 
 
@@ -91,7 +87,7 @@ class AtPoint:
 
     values: tuple[tuple[str, float], ...]
 
-    def describe(self) -> str:
+    def label(self) -> str:
         return ", ".join(f"{c} = {v:g}" for c, v in self.values)
 
 
@@ -205,7 +201,3 @@ class Problem:
     def is_regression(self) -> bool:
         """Whether this is a `fit` problem (regression, no equation)."""
         return bool(self.fits)
-
-    def faces(self) -> tuple[Face, ...]:
-        """All faces of the box, two per coordinate."""
-        return tuple(Face(c.name, v) for c in self.coordinates for v in (c.lower, c.upper))

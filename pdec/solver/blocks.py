@@ -184,7 +184,7 @@ def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: i
                    for r in lowered.equations]
     for r in lowered.conditions:
         pts = location_points(next(keys), lo, hi, r.residual.location, coords, n_face)
-        blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.describe()} (line {r.residual.line})", r, pts))
+        blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.label()} (line {r.residual.line})", r, pts))
     for p in problem.periodic:
         a, b = periodic_pairs(next(keys), lo, hi, p.coordinate, coords, n_face)
         blocks.append(periodic_block(f"periodic {p.coordinate} (line {p.line})", problem.field_names,

@@ -36,11 +36,6 @@ def derivative(f: PointFn, alpha: MultiIndex) -> PointFn:
     return f
 
 
-def evaluate(f: PointFn, points: jnp.ndarray, alphas: Iterable[MultiIndex]) -> Mapping[MultiIndex, jnp.ndarray]:
-    """{alpha: values (N,)} of each derivative of `f` at `points` (N, d)."""
-    return {alpha: jax.vmap(derivative(f, alpha))(points) for alpha in alphas}
-
-
 def evaluate_fields(fields: Mapping[str, PointFn], points: jnp.ndarray,
                     needs: Iterable[tuple[str, MultiIndex]]) -> dict[tuple[str, MultiIndex], jnp.ndarray]:
     """{(field, alpha): values (N,)} for every need, the form lowered residuals take."""

@@ -24,7 +24,6 @@ the one pdec had before devices existed. On a CPU, ``XLA_FLAGS=--xla_force_host_
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, TypeVar
 
 import jax
@@ -62,7 +61,7 @@ def size(m: Mesh | None) -> int:
     return 1 if m is None else int(m.size)
 
 
-def describe(m: Mesh | None) -> dict[str, Any]:
+def inventory(m: Mesh | None) -> dict[str, Any]:
     """What a run report records: the number of devices, their kind and platform."""
     first = jax.devices()[0] if m is None else m.devices.flat[0]
     return {"count": size(m), "kind": first.device_kind, "platform": first.platform}

@@ -6,11 +6,9 @@ Random ones take a `jax.random` key, so the same key gives the same points.
 
 from __future__ import annotations
 
-import itertools
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from pdec.language.problem import AtPoint, Face, Interior, Location
 

@@ -5,10 +5,10 @@ Stage n adds, for every field f, a new network v_f scaled by eps_n:
     u_f = U_f + eps_n * v_f,      U_f = the frozen earlier stages
 
 and trains all v_f (and corrections of the unknown parameters) on the residual vector made of
-every equation, condition, periodicity and data block (`pdec.blocks`), each block divided by
+every equation, condition, periodicity and data block (`pdec.solver.blocks`), each block divided by
 its size at the start of the stage. The frozen stages' derivative values are computed once per
 stage and cached in the blocks. gamma weighs the equation blocks against the others (see
-`pdec.gamma`).
+`pdec.solver.gamma`).
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], ga
 
 def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageKind, base_params, mesh=None):
     """theta = (networks per field, parameter corrections) -> the stage's residual vector
-    (block rows split across ``mesh``, see `pdec.devices`)."""
+    (block rows split across ``mesh``, see `pdec.solver.devices`)."""
     def fields_of(nets):
         def one(p):
             return lambda pt: network.apply(p, normalize(pt[None, :], lower, upper), kappa, s.sine, False)[0, 0]

@@ -30,7 +30,7 @@ def _math(expr: sp.Expr, latex: bool, coords: tuple[str, ...] = ()) -> str:
     return sp.latex(plain) if latex else sp.sstr(plain)
 
 
-def describe(problem: Problem, *, latex: bool = False) -> str:
+def listing(problem: Problem, *, latex: bool = False) -> str:
     """The classified problem: coordinates, fields, constants, parameters, statements."""
     coords = problem.coordinate_names
     out = [f"problem {problem.filename}"]
@@ -49,7 +49,7 @@ def describe(problem: Problem, *, latex: bool = False) -> str:
         if items:
             out.append(f"{kind}:")
             for r in items:
-                where = "" if kind == "equations" else f"{r.kind} {r.location.describe()}: "
+                where = "" if kind == "equations" else f"{r.kind} {r.location.label()}: "
                 out.append(f"  line {r.line}: {where}{_math(r.lhs, latex, coords)} = {_math(r.rhs, latex, coords)}"
                            f"    [order {r.max_order}; needs {_orders(r, coords)}]")
     for p in problem.periodic:
