@@ -56,3 +56,15 @@ def test_solve_takes_every_option_as_a_keyword():
     with pytest.raises(pdec.PdecError, match="iterations must be"):
         pdec.solve(problem, iterations=0)
     assert problem.options == SolverOptions(stages=1, adam=5)  # the Problem stays what the file says
+
+
+def test_solve_refuses_to_run_without_float64():
+    import jax
+
+    problem = pdec.compile_text(BASE)
+    jax.config.update("jax_enable_x64", False)
+    try:
+        with pytest.raises(pdec.PdecError, match="float64 is switched off"):
+            pdec.solve(problem)
+    finally:
+        jax.config.update("jax_enable_x64", True)
