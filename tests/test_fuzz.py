@@ -45,3 +45,27 @@ def test_random_edits_give_a_problem_or_a_located_error(text):
         rendered = err.render()
         assert rendered.startswith("<text>:")
         assert err.message
+
+
+@settings(max_examples=int(__import__("os").environ.get("PDEC_FUZZ_SOLVES", "4")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(edited())
+def test_edits_that_pass_check_solve_to_a_result_or_a_located_error(text):
+    """The whole path, with tiny settings: a result (its table and summary print), a located
+    error, never another exception (PDEC_FUZZ_SOLVES sets the number of examples)."""
+    from hypothesis import assume
+
+    from pdec import solve
+    from pdec.cli.table import summary, table
+
+    try:
+        problem = compile_text(text, base_dir=PROBLEM_DIR)
+    except PdecError:
+        assume(False)
+        return
+    try:
+        solution = solve(problem, stages=1, adam=20, iterations=5, points=30)
+    except PdecError as err:
+        assert err.message
+        return
+    assert table(solution) and summary(solution)

@@ -12,8 +12,11 @@ A run folder holds
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,53 @@ from pdec.records import stop_messages
 from pdec.language.problem import Problem
 from pdec.solution import Solution
 
-SETTINGS, REPORT = "settings.json", "report.json"
+SETTINGS, REPORT, LOCK = "settings.json", "report.json", ".lock"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def locked(path: Path, create: bool = True) -> Iterator[None]:
+    """Hold the run folder ``path`` for this process: a lock file with its process id, refused
+    while another live process holds it; a lock left by a killed run is taken over. Without
+    ``create``, a folder that does not exist is not made (nor held)."""
+    if path.exists() and not path.is_dir():
+        raise PdecError(f"{path} is not a folder", filename="command line",
+                        hint="a run is saved into a folder (created if missing): give another --out")
+    if not path.is_dir() and not create:
+        yield
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    lock = path / LOCK
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                owner = int(lock.read_text().strip() or "0")
+            except (OSError, ValueError):
+                owner = 0
+            if owner and owner != os.getpid() and _alive(owner):
+                raise PdecError(f"{path} is in use by another pdec run (process {owner})", filename="command line",
+                                hint="wait for it to finish, or save this run elsewhere with --out") from None
+            lock.unlink(missing_ok=True)  # left by a run that no longer runs
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`pdec solve FILE`: solve with live progress, save every finished stage, resume, report.
 
-Exit status: 0 the tolerance was met, 1 it was not (the run is still saved), 130 interrupted
+Exit status: 0 done, 1 a tolerance the user set was not met or no stage was kept (the run is still saved), 130 interrupted
 (the finished stages are saved, and the message says how to resume).
 """
 
@@ -25,6 +25,9 @@ from pdec.solver import devices
 from pdec.solver.solve import solve
 
 
+COMMAND_LINE = "command line"
+
+
 def parse_set(items: list[str]) -> dict[str, Any]:
     """`--set name=value` items as solver options (`on`, `off`, `auto` or a number)."""
     out: dict[str, Any] = {}
@@ -32,34 +35,57 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         name, eq, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not eq or not name or not text:
-            raise PdecError(f"--set expects OPTION=VALUE, got '{item}'", hint="e.g. --set gamma=0.5")
+            raise PdecError(f"--set expects OPTION=VALUE, got '{item}'", hint="e.g. --set gamma=0.5",
+                            filename=COMMAND_LINE)
         if text in ("on", "off", "auto"):
             value: Any = text
         else:
             try:
                 value = float(text)
             except ValueError:
-                raise PdecError(f"--set {name}: '{text}' is not a number", hint="values are numbers, on, off or auto") from None
-        out[name] = options.check(name, value)
+                raise PdecError(f"--set {name}: '{text}' is not a number", hint="values are numbers, on, off or auto",
+                                filename=COMMAND_LINE) from None
+        out[name] = options.check(name, value, lambda message, hint=None: PdecError(
+            message, hint=hint, filename=COMMAND_LINE))
     return out
+
+
+def command_line_options(args: argparse.Namespace) -> SolverOptions:
+    """The solver options the command line gives (errors say they come from the command line)."""
+    sets = parse_set(args.set)
+    try:
+        return SolverOptions.of({"stages": args.stages, "tol": args.tol, "seed": args.seed, **sets})
+    except PdecError as err:
+        raise PdecError(err.message, hint=err.hint, filename=COMMAND_LINE) from None
 
 
 def solve_command(problem: Problem, args: argparse.Namespace) -> int:
     """Run `pdec solve` for a checked problem and parsed arguments; returns the exit status."""
-    given = SolverOptions.of({"stages": args.stages, "tol": args.tol, "seed": args.seed, **parse_set(args.set)})
-    mesh = devices.mesh(args.devices)  # refuse more devices than are visible, before any work
+    given = command_line_options(args)
+    try:
+        mesh = devices.mesh(args.devices)  # refuse more devices than are visible, before any work
+    except PdecError as err:
+        raise PdecError(err.message, hint=err.hint, filename=COMMAND_LINE) from None
+    if args.resume and args.out:
+        raise PdecError("give either --out or --resume: a resumed run stays in its folder", filename=COMMAND_LINE)
+    path = Path(args.resume or args.out or Path("runs") / Path(problem.filename).stem)
+    with runs.locked(path, create=not args.resume):
+        return _run(problem, args, given, mesh)
+
+
+def _run(problem: Problem, args: argparse.Namespace, given: SolverOptions, mesh) -> int:
+    """`pdec solve` in a held run folder."""
     if args.resume:
-        if args.out:
-            raise PdecError("give either --out or --resume: a resumed run stays in its folder")
         folder, start = runs.resume(args.resume, problem, given)
     else:
         seed = given.seed if given.seed is not None else problem.options.root_seed
-        folder = runs.RunFolder(Path(args.out) if args.out else Path("runs") / Path(problem.filename).stem,
+        folder = runs.RunFolder(Path(args.out or Path("runs") / Path(problem.filename).stem),
                                 dataclasses.replace(given, seed=seed))
         folder.write_start(problem)
         start = None
     folder = dataclasses.replace(folder, devices=devices.inventory(mesh))
-    tol = problem.options.merged(folder.options).tolerance
+    chosen = problem.options.merged(folder.options)
+    tol = chosen.tolerance
     line = ProgressLine() if not args.quiet else None
     if start is not None and not args.quiet:
         print(f"resuming {folder.path} after stage {len(start.report)}", flush=True)
@@ -91,4 +117,13 @@ def solve_command(problem: Problem, args: argparse.Namespace) -> int:
         print(text)
     print(summary(solution))
     print(f"saved to {folder.path}")
-    return 0 if converged(solution, tol) else 1
+    return exit_status(solution, tol, asked=chosen.tol is not None)
+
+
+def exit_status(solution: Solution, tol: float, *, asked: bool) -> int:
+    """0 when done; 1 when a tolerance the user set (file or command line) was not met, or no
+    stage could be kept. A run that ends at its stage limit or where stages stop gaining, with
+    no tolerance set, is done: the summary says why it stopped."""
+    if not any(r.kept for r in solution.report):
+        return 1
+    return 0 if converged(solution, tol) or not asked else 1

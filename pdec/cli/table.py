@@ -94,10 +94,14 @@ def summary(solution: Solution) -> str:
         records = [solution.report[i] for i in indices]
         kept = [r for r in records if r.kept]
         last, total = (kept[-1] if kept else records[-1]), sum(r.wall_time for r in records)
-        residual = f", equation residual RMS {last.figures['equation_rms']:.2e}" if "equation_rms" in last.figures else ""
+        residual = f"equation residual RMS {last.figures['equation_rms']:.2e}" if "equation_rms" in last.figures else ""
+        if math.isfinite(last.rel_l2):
+            errors = f"relative L2 error {last.rel_l2:.2e}, max error {last.max_error:.2e} on held-out points"
+            errors += f", {residual}" if residual else ""
+        else:
+            errors = f"no exact solution to compare with; {residual or 'no error estimate'}"
         params = "".join(f", {k} = {v:.15g}" for k, v in solution.parameters.items())
         stop = describe_stop(solution.report, indices[-1])
-        lines.append(f"{', '.join(fields)}: {len(kept)} stage(s), relative L2 error {last.rel_l2:.2e}, max error "
-                     f"{last.max_error:.2e} on held-out points{residual}{params}, {total:.1f} s"
+        lines.append(f"{', '.join(fields)}: {len(kept)} stage(s) kept, {errors}{params}, {total:.1f} s"
                      + (f"; {stop}" if stop else ""))
     return "\n".join(lines)

@@ -82,16 +82,31 @@ class Translator(lark.visitors.Interpreter):
         return literal(tree.children[0])
 
     def add(self, tree: lark.Tree) -> sp.Expr:
-        return self.visit(tree.children[0]) + self.visit(tree.children[1])
+        return self.chain(tree, ("add", "sub"), sp.Add, lambda e: -e)
 
-    def sub(self, tree: lark.Tree) -> sp.Expr:
-        return self.visit(tree.children[0]) - self.visit(tree.children[1])
+    sub = add
 
     def mul(self, tree: lark.Tree) -> sp.Expr:
-        return self.visit(tree.children[0]) * self.visit(tree.children[1])
+        return self.chain(tree, ("mul", "div"), sp.Mul, lambda e: 1 / e)
 
-    def div(self, tree: lark.Tree) -> sp.Expr:
-        return self.visit(tree.children[0]) / self.visit(tree.children[1])
+    div = mul
+
+    def chain(self, tree: lark.Tree, rules: tuple[str, str], join, invert) -> sp.Expr:
+        """A left-deep chain of + and - (or * and /) as one flat SymPy sum (product).
+
+        The grammar nests `a + b + c` to the left, one level per operator; walking that spine
+        in a loop, not by recursion, keeps sums of 100,000 terms within Python's stack. The
+        operands are translated left to right, so the first mistake is the one reported."""
+        operands = []
+        node = tree
+        while isinstance(node, lark.Tree) and node.data in rules:
+            operands.append((node.data, node.children[1]))
+            node = node.children[0]
+        parts = [self.visit(node)]
+        for rule, operand in reversed(operands):
+            value = self.visit(operand)
+            parts.append(value if rule == rules[0] else invert(value))
+        return join(*parts)
 
     def neg(self, tree: lark.Tree) -> sp.Expr:
         return -self.visit(tree.children[0])

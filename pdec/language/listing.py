@@ -30,6 +30,12 @@ def _math(expr: sp.Expr, latex: bool, coords: tuple[str, ...] = ()) -> str:
     return sp.latex(plain) if latex else sp.sstr(plain)
 
 
+def _constant(c) -> str:
+    """`c = 1/3 = 0.333...`, or `c = 2` when the value reads the same as its expression."""
+    exact, value = sp.sstr(c.expr), f"{c.value:.17g}"
+    return f"{c.name} = {exact}" if exact == value else f"{c.name} = {exact} = {value}"
+
+
 def listing(problem: Problem, *, latex: bool = False) -> str:
     """The classified problem: coordinates, fields, constants, parameters, statements."""
     coords = problem.coordinate_names
@@ -38,7 +44,7 @@ def listing(problem: Problem, *, latex: bool = False) -> str:
         f"{c.name} in [{c.lower:g}, {c.upper:g}]" + (" (time)" if c.is_time else "") for c in problem.coordinates))
     out.append("fields: " + (", ".join(f"{f.name}({', '.join(f.coordinates)})" for f in problem.fields) or "none"))
     if problem.constants:
-        out.append("constants: " + ", ".join(f"{c.name} = {sp.sstr(c.expr)} = {c.value:.17g}" for c in problem.constants))
+        out.append("constants: " + ", ".join(_constant(c) for c in problem.constants))
     if problem.parameters:
         out.append("unknown parameters: " + ", ".join(
             f"{p.name} (guess {p.guess:g}{', declared' if p.declared else ', found'}"

@@ -15,6 +15,7 @@ from typing import Callable, Mapping
 import jax.numpy as jnp
 import sympy as sp
 
+from pdec.language.printing import lambdify
 from pdec.language.problem import MultiIndex, Problem, Residual
 from pdec.language.symbols import derivative_name, field_terms, multi_index
 
@@ -63,14 +64,14 @@ def lower_residual(residual: Residual, problem: Problem) -> LoweredResidual:
     args = [sp.Symbol(c, real=True) for c in coords]
     args += [sp.Symbol(derivative_name(f, a), real=True) for f, a in needs]
     args += [sp.Symbol(p, real=True) for p in params]
-    fn = sp.lambdify(args, plain, modules="jax", docstring_limit=0)
+    fn = lambdify(args, plain, "jax")
     return LoweredResidual(residual, coords, needs, params, fn, inspect.getsource(fn))
 
 
 def lower_closed_form(expr: sp.Expr, problem: Problem) -> Callable[[Array], Array]:
     """A closed form in the coordinates (an exact solution, a fit target) -> f(points (N, d)) -> (N,)."""
     symbols = [sp.Symbol(c, real=True) for c in problem.coordinate_names]
-    fn = sp.lambdify(symbols, substitute_constants(expr, problem), modules="jax", docstring_limit=0)
+    fn = lambdify(symbols, substitute_constants(expr, problem), "jax")
 
     def closed_form(points: Array) -> Array:
         points = jnp.asarray(points, dtype=jnp.float64)

@@ -19,6 +19,7 @@ from pdec.language import options as solver_options
 from pdec.language.data import read_csv, sample, unquote
 from pdec.language.declarations import DEFAULT_GUESS, Declarations
 from pdec.language.expressions import Context, numeric, translate
+from pdec.language.finite import check_statement
 from pdec.language.options import SolverOptions
 from pdec.language.parse import span_of
 from pdec.language.problem import (
@@ -27,6 +28,7 @@ from pdec.language.problem import (
 )
 from pdec.language.symbols import derivative_table
 
+MIN_FIT_ROWS = 10  # a fit from data trains on 90% of its rows and measures on the rest
 CONSTANT_HINT = "a constant is defined from numbers and earlier constants"
 
 
@@ -214,12 +216,16 @@ class Checker:
                             hint="exact solutions are given for fields declared with `unknown`")
         if str(name_tok) in self.exact_solutions:
             raise PdecError(f"a second exact solution for '{name_tok}'", span_of(name_tok))
-        self.exact_solutions[str(name_tok)] = (translate(value, self.table, Context(fields=False)), st)
+        expr = translate(value, self.table, Context(fields=False))
+        check_statement(self.table, expr, value, "the exact solution")
+        self.exact_solutions[str(name_tok)] = (expr, st)
 
     def residual(self, kind: str, location: Location, lhs_node: lark.Tree, rhs_node: lark.Tree,
                  st: lark.Tree) -> Residual:
         """`lhs = rhs` at `location`, with the derivatives it needs and its source line."""
         lhs, rhs = translate(lhs_node, self.table), translate(rhs_node, self.table)
+        check_statement(self.table, lhs, lhs_node, "the left side", location)
+        check_statement(self.table, rhs, rhs_node, "the right side", location)
         expr = lhs - rhs
         line = span_of(st).line
         return Residual(kind, expr, location, derivative_table(expr, self.table.coordinate_names()),
@@ -257,8 +263,13 @@ def fit_target(table: Declarations, st: lark.Tree, f: Field, base_dir: Path) -> 
         if missing:
             raise PdecError(f"the target uses {missing[0]}, but {f.name} is declared over "
                             f"{', '.join(f.coordinates)}", span_of(st.children[1]))
+        check_statement(table, expr, st.children[1], "the fit target")
         return Fit(f.name, expr=expr, source="expression", line=line)
     points, values = read_csv(st.children[1], (f.name,), table.coordinates, base_dir)
+    if len(values) < MIN_FIT_ROWS:
+        raise PdecError(f"a fit from data needs at least {MIN_FIT_ROWS} rows; {unquote(st.children[1])} has "
+                        f"{len(values)}", span_of(st.children[1]),
+                        hint="a tenth of the rows (at least one) is held out to measure the error")
     return Fit(f.name, points=points, values=values[:, 0], source=unquote(st.children[1]), line=line)
 
 

@@ -34,7 +34,11 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
     sample points across (None: all of them; 1: no split; see `pdec.solver.devices`).
     """
     require_float64()
-    opts = problem.options.merged(SolverOptions(stages, tol, seed, adam, iterations, points, width, gamma, gpinn))
+    try:
+        given = SolverOptions(stages, tol, seed, adam, iterations, points, width, gamma, gpinn)
+    except PdecError as err:
+        raise PdecError(err.message, hint=err.hint, filename="pdec.solve") from None
+    opts = problem.options.merged(given)
     if resume is not None and tuple(resume.field_names) != problem.field_names:
         raise PdecError(f"cannot resume: the saved run has fields {', '.join(resume.field_names)}, "
                         f"the problem has {', '.join(problem.field_names)}")
