@@ -5,8 +5,9 @@ float64 value somewhere; the solver would meet NaN or infinity and end in nonsen
 part of a statement (the statement with each field term set to 1 and each unknown parameter to
 its guess) is evaluated in float64 on a dense grid of where the statement holds (the box, a face
 or a point): uniform nodes (odd counts, so the centre is one) and Chebyshev-Lobatto nodes, the
-kinds of grid the solver samples. A value that is not finite, or not real, is refused at the
-statement with the first point where it fails.
+kinds of grid the solver samples; a denominator that is a polynomial in one coordinate is solved
+for its zeros, so a pole between the nodes is found too. A value that is not finite, or not
+real, is refused at the statement with the first point where it fails.
 """
 
 from __future__ import annotations
@@ -68,6 +69,26 @@ def _huge(expr: sp.Expr) -> sp.Number | None:
     return None
 
 
+def _poles(known: sp.Expr, coordinates: tuple[Coordinate, ...], location: Location) -> str | None:
+    """A point of ``location`` where a denominator that is a polynomial in one coordinate
+    vanishes (found exactly, so a pole between the grid's nodes is found too), as text."""
+    fixed = {location.coordinate: location.value} if isinstance(location, Face) else \
+        dict(location.values) if isinstance(location, AtPoint) else {}
+    for power in known.atoms(sp.Pow):
+        if not (power.exp.is_number and power.exp.is_negative):
+            continue
+        den = power.base.xreplace({sp.Symbol(n, real=True): sp.Float(v) for n, v in fixed.items()})
+        free = [c for c in coordinates if sp.Symbol(c.name, real=True) in den.free_symbols]
+        if len(free) != 1 or len(den.free_symbols) != 1 or not den.is_polynomial():
+            continue
+        (c,) = free
+        for root in sp.Poly(den, sp.Symbol(c.name, real=True)).real_roots():
+            value = float(root)
+            if c.lower <= value <= c.upper:
+                return f"{c.name} = {value:.6g}" + ("" if len(coordinates) == 1 else f" (a zero of {sp.sstr(power.base)})")
+    return None
+
+
 def check_finite(expr: sp.Expr, coordinates: tuple[Coordinate, ...], location: Location,
                  parameters: Mapping[str, float], where: Span, what: str) -> None:
     """Raise PdecError at ``where`` if the known part of ``expr`` is not finite and real at some
@@ -79,6 +100,9 @@ def check_finite(expr: sp.Expr, coordinates: tuple[Coordinate, ...], location: L
     if huge is not None:
         exponent = int(sp.floor(sp.log(abs(huge), 10)))
         raise PdecError(f"{what} has a number beyond float64's range (about 1e{exponent})", where, hint=HINT)
+    pole = _poles(known, coordinates, location)
+    if pole is not None:
+        raise PdecError(f"{what} is not finite at {pole}", where, hint=HINT)
     points = sample(coordinates, location)
     symbols = [sp.Symbol(n, real=True) for n in names]
     fn = lambdify(symbols, known, "numpy")
