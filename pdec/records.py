@@ -104,7 +104,7 @@ def format_stage(records: Sequence[StageRecord], index: int = -1) -> str:
     index = index % len(records)
     r = records[index]
     kappa = ",".join(f"{k:.3g}" for k in r.kappa)
-    figures = "".join(f"  {name.replace('_', ' ')} {value:.{3 if name == 'gamma' else 2}{'f' if name == 'gamma' else 'e'}}"
+    figures = "".join(f"  {name.replace('_', ' ')} {format(value, '.3f' if name == 'gamma' else '.2e')}"
                       for name, value in r.figures.items())
     params = "".join(f"  {k} {v:.12g}" for k, v in r.parameters.items())
     line = (f"{r.field:>6s} stage {r.stage}: eps {r.eps:.2e}  kappa [{kappa}]  points {r.points:5d}  "
