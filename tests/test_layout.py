@@ -28,7 +28,7 @@ def imports(tree) -> set[str]:
 
 
 def layer(name: str) -> str:
-    for prefix in ("pdec.language", "pdec.solver", "pdec.cli"):
+    for prefix in ("pdec.language", "pdec.solver", "pdec.cli", "pdec.reference"):
         if name == prefix or name.startswith(prefix + "."):
             return prefix
     for top in RESULT | {"pdec.errors", "pdec.settings"}:
@@ -41,6 +41,7 @@ ALLOWED = {
     "pdec.language": {"pdec.language", "pdec.errors"},
     "pdec.solver": {"pdec.language", "pdec.solver", "result", "pdec.errors", "pdec.settings"},
     "result": {"result", "pdec.errors", "pdec.solver.network", "pdec.__version__"},
+    "pdec.reference": {"pdec.reference"},  # reference solutions stand alone (NumPy only)
 }
 
 
