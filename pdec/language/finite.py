@@ -22,6 +22,7 @@ from sympy.core.function import AppliedUndef
 
 from pdec.errors import PdecError, Span
 from pdec.language.declarations import DEFAULT_GUESS
+from pdec.language.parse import span_of
 from pdec.language.printing import lambdify
 from pdec.language.problem import AtPoint, Coordinate, Face, Interior, Location
 
@@ -123,7 +124,5 @@ def check_finite(expr: sp.Expr, coordinates: tuple[Coordinate, ...], location: L
 def check_statement(table, expr: sp.Expr, node, what: str, location: Location = Interior()) -> None:
     """``check_finite`` for an expression of the file at its parse-tree node (`Declarations`
     gives the coordinates and the parameter guesses)."""
-    from pdec.language.parse import span_of
-
     guesses = {name: value for name, (value, _) in table.guesses.items()}
     check_finite(expr, tuple(table.coordinates), location, guesses, span_of(node), what)
