@@ -13,6 +13,8 @@ from pdec.language.lowering import lower
 from pdec.language.options import SolverOptions
 from pdec.solver.driver import Schedule
 from pdec.solver.stages.trained import LBFGS, LevenbergMarquardt, Trained
+from pdec.solver.schedules import equation_schedule
+from pdec.solver.stages.collocation import Collocation
 from pdec.solver.tasks.equations import EquationSettings, _residual_fn, block_multipliers, frozen_fields, solve_equations
 
 SHORT = EquationSettings(
@@ -127,12 +129,16 @@ def test_value_conditions_set_a_floor_for_eps_and_gpinn_and_stages_follow_the_di
     assert cfg.gpinn_weight(1) == GPINN_WEIGHT and cfg.gpinn_weight(2) is None
     assert cfg.with_options(SolverOptions(gpinn="on"), 2).gpinn_weight(2) == GPINN_WEIGHT
     assert cfg.with_options(SolverOptions(gpinn="off"), 1).gpinn_weight(1) is None
-    assert cfg.with_options(SolverOptions(), 2).schedule(1).optimizer.iterations == 1500
-    assert cfg.with_options(SolverOptions(iterations=40), 2).schedule(1).optimizer.iterations == 40
-    # 2D: a wide, long sine stage 2, then short tries; 1D: every sine stage alike.
-    two = cfg.with_options(SolverOptions(), 2).schedule
+    trained = SolverOptions(method="trained")
+    assert cfg.with_options(trained, 2).schedule(1).optimizer.iterations == 1500
+    assert cfg.with_options(SolverOptions(method="trained", iterations=40), 2).schedule(1).optimizer.iterations == 40
+    # 2D trained: a wide, long sine stage 2, then short tries; 1D: every sine stage alike.
+    two = cfg.with_options(trained, 2).schedule
     assert (two(2).widths, two(2).optimizer.iterations) == ((30, 30, 30), 1000)
     assert (two(5).widths, two(5).optimizer.iterations) == ((20, 20, 20), 300)
-    assert cfg.with_options(SolverOptions(width=12), 2).schedule(2).widths == (12, 12, 12)
-    one = cfg.with_options(SolverOptions(), 1).schedule
+    assert cfg.with_options(SolverOptions(method="trained", width=12), 2).schedule(2).widths == (12, 12, 12)
+    # the default: collocation stages, which the trained options leave alone
+    default = cfg.with_options(SolverOptions(iterations=40, width=12), 2).schedule
+    assert isinstance(default(1), Collocation) and default(1) == default(3) == equation_schedule(2)(1)
+    one = cfg.with_options(trained, 1).schedule
     assert one(2) == one(4)

@@ -23,7 +23,7 @@ SMALL_FIT = FitSettings(
     schedule=Schedule((Trained((20, 20, 20), adam_steps=300, optimizer=LevenbergMarquardt(60)), LeastSquares(400))),
     base_points=(300, 400), max_points=(600, 900), n_test=1000,
 )
-QUICK = "\nsolver stages = 2, adam = 150, iterations = 40, points = 120, width = 12\n"
+QUICK = "\nsolver stages = 2, method = trained, adam = 150, iterations = 40, points = 120, width = 12\n"
 
 pytestmark = pytest.mark.skipif(jax.__version__ != "0.10.2", reason="pinned under JAX 0.10.2")
 

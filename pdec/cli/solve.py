@@ -17,7 +17,7 @@ from pdec.cli.progress import ProgressLine
 from pdec.cli.table import converged, parameter_lines, summary, table
 from pdec.errors import PdecError
 from pdec.language import options
-from pdec.language.options import SolverOptions
+from pdec.language.options import WORDS, SolverOptions
 from pdec.language.problem import Problem
 from pdec.records import format_stage
 from pdec.solution import Solution
@@ -29,7 +29,7 @@ COMMAND_LINE = "command line"
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:
-    """`--set name=value` items as solver options (`on`, `off`, `auto` or a number)."""
+    """`--set name=value` items as solver options (a word such as `on`, `auto`, `trained`, or a number)."""
     out: dict[str, Any] = {}
     for item in items:
         name, eq, text = item.partition("=")
@@ -37,13 +37,13 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         if not eq or not name or not text:
             raise PdecError(f"--set expects OPTION=VALUE, got '{item}'", hint="e.g. --set gamma=0.5",
                             filename=COMMAND_LINE)
-        if text in ("on", "off", "auto"):
+        if text in WORDS:
             value: Any = text
         else:
             try:
                 value = float(text)
             except ValueError:
-                raise PdecError(f"--set {name}: '{text}' is not a number", hint="values are numbers, on, off or auto",
+                raise PdecError(f"--set {name}: '{text}' is not a number", hint="values are numbers or words: " + ", ".join(sorted(WORDS)),
                                 filename=COMMAND_LINE) from None
         out[name] = options.check(name, value, lambda message, hint=None: PdecError(
             message, hint=hint, filename=COMMAND_LINE))

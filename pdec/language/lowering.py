@@ -36,6 +36,7 @@ class LoweredResidual:
     parameters: tuple[str, ...]
     fn: Callable[..., Array]
     source: str
+    affine: bool = False  # affine in the derivative values and the parameters together
 
     def __call__(self, points: Array, derivatives: Mapping[tuple[str, MultiIndex], Array],
                  parameters: Mapping[str, Array] | None = None) -> Array:
@@ -65,7 +66,15 @@ def lower_residual(residual: Residual, problem: Problem) -> LoweredResidual:
     args += [sp.Symbol(derivative_name(f, a), real=True) for f, a in needs]
     args += [sp.Symbol(p, real=True) for p in params]
     fn = lambdify(args, plain, "jax")
-    return LoweredResidual(residual, coords, needs, params, fn, inspect.getsource(fn))
+    unknowns = args[len(coords):]
+    return LoweredResidual(residual, coords, needs, params, fn, inspect.getsource(fn), is_affine(plain, unknowns))
+
+
+def is_affine(expr: sp.Expr, unknowns: list[sp.Symbol]) -> bool:
+    """Whether ``expr`` is affine in ``unknowns`` together: every first derivative is free of them
+    (a linear equation with known coefficients; ``k*u_xx`` with k unknown is not)."""
+    wanted = set(unknowns)
+    return all(not (sp.diff(expr, s).free_symbols & wanted) for s in unknowns)
 
 
 def lower_closed_form(expr: sp.Expr, problem: Problem) -> Callable[[Array], Array]:

@@ -1,6 +1,6 @@
 """Solver options: what a `.pde` file's `solver` line and the command line may set.
 
-    solver stages = 3, tol = 1e-12, adam = 500, iterations = 200, points = 800, gamma = auto
+    solver stages = 3, tol = 1e-12, method = trained, adam = 500, iterations = 200, points = 800
 
 Every option is optional; an option not given keeps the solver's measured default. The command
 line overrides the file, the file overrides the defaults. Each option is checked here, once,
@@ -24,8 +24,9 @@ class Spec:
     """One option: what it means, and which values it takes."""
 
     help: str
-    kind: str  # "int", "float", "gamma", "switch"
+    kind: str  # "int", "float", "gamma", "switch", "choice"
     minimum: float = 0.0
+    choices: tuple[str, ...] = ()
 
 
 SPECS: dict[str, Spec] = {
@@ -33,6 +34,9 @@ SPECS: dict[str, Spec] = {
     "tol": Spec("stop when the relative L2 error (or, without an exact solution, the estimate) is below this",
                 "float"),
     "seed": Spec("random seed of networks and sample points", "int", 0),
+    "method": Spec("how stages 2 and up (all stages of an equation) are fitted: lstsq (drawn features, "
+                   "solved by least squares) or trained (networks trained by Adam and Levenberg-Marquardt)",
+                   "choice", choices=("lstsq", "trained")),
     "adam": Spec("Adam steps at the start of every stage", "int", 0),
     "iterations": Spec("Levenberg-Marquardt (or L-BFGS) iterations per stage", "int", 1),
     "points": Spec("sample (collocation) points of stage 1; later stages get more", "int", 1),
@@ -40,6 +44,7 @@ SPECS: dict[str, Spec] = {
     "gamma": Spec("weight of the equations against conditions and data, in (0, 1), or auto", "gamma"),
     "gpinn": Spec("gradient-enhanced term: on, off, or its weight (> 0)", "switch"),
 }
+WORDS = frozenset({"on", "off", "auto"} | {c for spec in SPECS.values() for c in spec.choices})  # word values
 
 
 def check(name: str, value: Value, error: Callable[[str, str | None], PdecError] | None = None) -> Value:
@@ -53,6 +58,10 @@ def check(name: str, value: Value, error: Callable[[str, str | None], PdecError]
         raise fail(f"unknown solver option '{name}'",
                    f"did you mean {close[0]}?" if close else "options: " + ", ".join(SPECS))
     spec = SPECS[name]
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            raise fail(f"{name} must be one of {', '.join(spec.choices)} (got {value})", spec.help)
+        return value
     if spec.kind == "gamma":
         if value == "auto":
             return "auto"
@@ -93,6 +102,7 @@ class SolverOptions:
     stages: int | None = None
     tol: float | None = None
     seed: int | None = None
+    method: str | None = None  # "lstsq" or "trained"
     adam: int | None = None
     iterations: int | None = None
     points: int | None = None

@@ -139,7 +139,7 @@ class Declarer:
         if name in self.options:
             raise PdecError(f"solver option '{name}' is given twice", where)
         if isinstance(value_node, lark.Tree) and value_node.data == "name" and \
-                str(value_node.children[0]) in ("on", "off", "auto"):
+                str(value_node.children[0]) in solver_options.WORDS:
             value: object = str(value_node.children[0])
         else:
             value = numeric(value_node, self.table, f"solver option '{name}'")[1]

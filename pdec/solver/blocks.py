@@ -13,6 +13,7 @@ gives cheap per-row Jacobians (`jax.vmap` of `jax.grad`) for least-squares optim
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
@@ -48,6 +49,7 @@ class Block:
     combine: Combine
     data: Array
     base: Values | None = None
+    affine: bool = True  # combine is affine in the values and the parameters together
 
     @property
     def size(self) -> int:
@@ -94,7 +96,7 @@ class Block:
 # A block is a pytree (points, cache and data are leaves), so a jitted loss can take freshly
 # sampled blocks of the same shapes as an argument without compiling again.
 jax.tree_util.register_dataclass(Block, data_fields=["sites", "data", "base"],
-                                 meta_fields=["name", "kind", "needs", "combine"])
+                                 meta_fields=["name", "kind", "needs", "combine", "affine"])
 
 
 def resampled(blocks: tuple[Block, ...], fresh: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -110,7 +112,8 @@ def residual_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
     def combine(sites, values, data, params):
         return lowered(sites[0], values[0], params)[:, None]
 
-    return Block(name, kind, (points,), lowered.needs, combine, jnp.zeros((points.shape[0], 0)))
+    return Block(name, kind, (points,), lowered.needs, combine, jnp.zeros((points.shape[0], 0)),
+                 affine=lowered.affine)
 
 
 def gradient_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
@@ -136,7 +139,8 @@ def gradient_block(name: str, lowered: LoweredResidual, points: Array) -> Block:
             rows.append(dr)
         return jnp.stack(rows, axis=1)
 
-    return Block(name, "gradient", (points,), needs, combine, jnp.zeros((points.shape[0], 0)))
+    return Block(name, "gradient", (points,), needs, combine, jnp.zeros((points.shape[0], 0)),
+                 affine=lowered.affine)
 
 
 def periodic_block(name: str, fields: tuple[str, ...], axis: int, order: int, dimension: int,
@@ -160,6 +164,34 @@ def data_block(name: str, fields: tuple[str, ...], points: Array, values: Array)
         return jnp.stack([vals[0][key] - data[:, j] for j, key in enumerate(needs)], axis=1)
 
     return Block(name, "data", (points,), needs, combine, jnp.asarray(values, dtype=jnp.float64))
+
+
+def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], gamma: float,
+                      gpinn: float | None = None) -> list[float]:
+    """Per-block factors m_b so that sum_b |m_b r_b|^2 = gamma (L_eq + w L_grad) + (1 - gamma) L_rest,
+
+        L_group = mean over the group's blocks of (mean square of r_b) / S_group^2
+
+    where S_group^2 is that mean at the start of the stage (new stage = 0), so each group's loss
+    starts at 1, and w = `gpinn` weighs the gPINN residual gradients (group "gradient"). Each
+    block counts by its mean, whatever its number of points (one point at each end of a 1D
+    interval weighs as much as the whole interior). A group that starts at zero (homogeneous
+    conditions at stage 1) is measured in the equations' or the conditions' unit.
+    """
+    residuals = [b.start(params) for b in blocks]
+    start = [float(jnp.mean(r ** 2)) for r in residuals]
+    groups: dict[str, list[int]] = {"equation": [], "gradient": [], "rest": []}
+    for i, b in enumerate(blocks):
+        groups[b.kind if b.kind in groups else "rest"].append(i)
+    unit = {g: (sum(start[i] for i in idx) / len(idx) if idx else 0.0) for g, idx in groups.items()}
+    fallback = max(unit["equation"], unit["rest"]) or 1.0
+    unit = {g: u if u > 1e-300 else fallback for g, u in unit.items()}
+    weight = {"equation": gamma, "gradient": gamma * (gpinn or 0.0), "rest": 1.0 - gamma}
+    out = [0.0] * len(blocks)
+    for g, idx in groups.items():
+        for i in idx:
+            out[i] = math.sqrt(weight[g] / (len(idx) * unit[g] * residuals[i].shape[0]))
+    return out
 
 
 def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> PointFn:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from pdec.solver.driver import Schedule
+from pdec.solver.stages.collocation import Collocation
 from pdec.solver.stages.least_squares import LeastSquares
 from pdec.solver.stages.trained import LevenbergMarquardt, Trained
 
@@ -48,8 +49,28 @@ def fit_schedule(d: int) -> Schedule:
     ))
 
 
+def trained_fit_schedule(d: int) -> Schedule:
+    """A fit's stages with every stage trained (`method = trained`): the tanh stage 1 of
+    ``fit_schedule``, then trained sine stages over the Chebyshev angle, width 30."""
+    return Schedule((fit_schedule(d)(1), Trained((30, 30, 30), sine_first=True, angle_input=True, adam_steps=3000,
+                                                 optimizer=LevenbergMarquardt(400))))
+
+
 def equation_schedule(d: int) -> Schedule:
-    """Default stages of an equation problem in d dimensions: Adam warm start, then LM.
+    """Default stages of an equation problem in d dimensions: least-squares collocation stages
+    from stage 1 on (`stages.collocation`), features and points per dimension.
+
+    Against the trained stages (``trained_equation_schedule``; bench/RESULTS.md): poisson2d
+    3.5e-14 in 14 s against 6.2e-11 in 931 s; heat 3.6e-14 in 50 s against 1.6e-11 in 823 s.
+    """
+    features = per_dimension((300, 1500, 3000), d)
+    points = per_dimension((800, 4000, 8000), d)
+    return Schedule((Collocation(features, points),))
+
+
+def trained_equation_schedule(d: int) -> Schedule:
+    """The stages of an equation problem with every stage trained (`method = trained`): Adam
+    warm start, then LM.
 
     The last entry serves every later stage. On the 1D Poisson problem Adam + LM measured
     1.3e-7 after stage 1 and 1.3e-13 after stage 2 (25 s), where Adam + L-BFGS reached 4e-8 and
@@ -65,3 +86,10 @@ def equation_schedule(d: int) -> Schedule:
         return Schedule((tanh, sine))
     return Schedule((replace(tanh, optimizer=LevenbergMarquardt(1500)),
                      replace(sine, widths=(30, 30, 30), optimizer=LevenbergMarquardt(1000)), sine))
+
+
+def schedules(method: str | None) -> tuple:
+    """(fit schedule, equation schedule) of the `solver` option method (None: lstsq)."""
+    if method == "trained":
+        return trained_fit_schedule, trained_equation_schedule
+    return fit_schedule, equation_schedule

@@ -18,13 +18,14 @@ from pdec.solver.tasks.fit import FitSettings, solve_fit
 
 
 def solve(problem: Problem, *, stages: int | None = None, tol: float | None = None, seed: int | None = None,
-          adam: int | None = None, iterations: int | None = None, points: int | None = None,
+          method: str | None = None, adam: int | None = None, iterations: int | None = None, points: int | None = None,
           width: int | None = None, gamma: float | str | None = None, gpinn: float | str | None = None,
           callback: Callable[[Solution], None] | None = None, verbose: bool = False,
           resume: Solution | None = None, progress: Progress | None = None, devices: int | None = None) -> Solution:
     """Solve `problem` stage by stage until the relative L2 error on held-out points is <= `tol`.
 
-    The solver options (`stages` .. `gpinn`, as on a file's `solver` line, docs/language.md)
+    The solver options (`stages` .. `gpinn`, as on a file's `solver` line, docs/language.md;
+    `method` is "lstsq" or "trained")
     override the file's `solver` line; an option left None keeps the file's value or the
     default (4 stages, tol 1e-15, seed 0). `callback` gets the solution so far after every
     stage (`solution.report[-1]` is the stage just done), e.g. to save it; `verbose` prints one
@@ -35,7 +36,8 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
     """
     require_float64()
     try:
-        given = SolverOptions(stages, tol, seed, adam, iterations, points, width, gamma, gpinn)
+        given = SolverOptions(stages=stages, tol=tol, seed=seed, method=method, adam=adam, iterations=iterations,
+                              points=points, width=width, gamma=gamma, gpinn=gpinn)
     except PdecError as err:
         raise PdecError(err.message, hint=err.hint, filename="pdec.solve") from None
     opts = problem.options.merged(given)

@@ -69,6 +69,12 @@ class StageKind(abc.ABC):
     def fit(self, setup: StageSetup, params, progress: optimize.Progress | None = None) -> Fitted:
         """Fit ``params`` (the stage network, or a pytree holding several) to ``setup.residual``."""
 
+    def sample_points(self, d: int) -> int:
+        """Interior collocation points of an equation stage 1 in d dimensions (later stages get
+        more; the `solver` option points overrides it). Trained stages: 400, 2000, 4000 for
+        d = 1, 2, 3 and up (bench/RESULTS.md)."""
+        return (400, 2000, 4000)[min(d, 3) - 1]
+
     def retry(self) -> "StageKind":
         """The settings of a second attempt after a non-finite loss (default: the same)."""
         return self

@@ -28,15 +28,17 @@ from pdec.language.problem import Problem
 from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
 from pdec.solver import driver, keys, network, spectrum
-from pdec.solver.blocks import Block, frozen_field, problem_blocks, resampled
+from pdec.solver.blocks import Block, block_multipliers, frozen_field, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
 from pdec.solver.driver import Schedule, Stops
 from pdec.solver.gamma import choose_gamma
 from pdec.solver.optimize import Progress
 from pdec.solver.sampling import uniform_grid
-from pdec.solver.schedules import equation_schedule, per_dimension
+from pdec.solver.schedules import equation_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
+from pdec.solver.stages.collocation import Collocation
 from pdec.solver.stages.trained import Trained
+from pdec.solver.tasks import collocation
 from pdec.solver.tasks.base import Attempt, Measure, State
 
 Array = jnp.ndarray
@@ -50,7 +52,8 @@ class EquationSettings:
     """Defaults of an equation solve: per-stage kinds, points, gamma."""
 
     schedule: Schedule | None = None  # None: schedules.equation_schedule(d)
-    interior_points: tuple[int, ...] = (400, 2000, 4000)  # stage 1, for d = 1, 2, 3
+    # stage 1's interior points for d = 1, 2, 3; None: the stage kind's (`StageKind.sample_points`)
+    interior_points: tuple[int, ...] | None = None
     face_points: tuple[int, ...] = (1, 100, 400)
     growth: float = 2.0  # more collocation points each stage
     gamma: float | None = None  # None: automatic per stage
@@ -76,10 +79,10 @@ class EquationSettings:
         return self.gpinn
 
     def with_options(self, options: SolverOptions, d: int) -> "EquationSettings":
-        """These settings with the `solver` options applied: adam, iterations, width, points,
-        gamma, gpinn."""
-        cfg = replace(self, schedule=(self.schedule or equation_schedule(d)).with_options(
-            options.adam, options.iterations, options.width))
+        """These settings with the `solver` options applied: method, adam, iterations, width,
+        points, gamma, gpinn."""
+        base = schedules(options.method)[1](d) if options.method else self.schedule or equation_schedule(d)
+        cfg = replace(self, schedule=base.with_options(options.adam, options.iterations, options.width))
         if options.points is not None:
             cfg = replace(cfg, interior_points=(options.points,) * 3)
         if options.gamma is not None:
@@ -99,34 +102,6 @@ def frozen_fields(stages: tuple[tuple[Stage, ...], ...], names: tuple[str, ...],
     """The sum of each field's stages (zero before the first stage)."""
     return {n: frozen_field(tuple(stage_field(s, lower, upper) for s in st), (1.0,) * len(st))
             for n, st in zip(names, stages)}
-
-
-def block_multipliers(blocks: tuple[Block, ...], params: Mapping[str, Array], gamma: float,
-                      gpinn: float | None = None) -> list[float]:
-    """Per-block factors m_b so that sum_b |m_b r_b|^2 = gamma (L_eq + w L_grad) + (1 - gamma) L_rest,
-
-        L_group = mean over the group's blocks of (mean square of r_b) / S_group^2
-
-    where S_group^2 is that mean at the start of the stage (new stage = 0), so each group's loss
-    starts at 1, and w = `gpinn` weighs the gPINN residual gradients (group "gradient"). Each
-    block counts by its mean, whatever its number of points (one point at each end of a 1D
-    interval weighs as much as the whole interior). A group that starts at zero (homogeneous
-    conditions at stage 1) is measured in the equations' or the conditions' unit.
-    """
-    residuals = [b.start(params) for b in blocks]
-    start = [float(jnp.mean(r ** 2)) for r in residuals]
-    groups: dict[str, list[int]] = {"equation": [], "gradient": [], "rest": []}
-    for i, b in enumerate(blocks):
-        groups[b.kind if b.kind in groups else "rest"].append(i)
-    unit = {g: (sum(start[i] for i in idx) / len(idx) if idx else 0.0) for g, idx in groups.items()}
-    fallback = max(unit["equation"], unit["rest"]) or 1.0
-    unit = {g: u if u > 1e-300 else fallback for g, u in unit.items()}
-    weight = {"equation": gamma, "gradient": gamma * (gpinn or 0.0), "rest": 1.0 - gamma}
-    out = [0.0] * len(blocks)
-    for g, idx in groups.items():
-        for i in idx:
-            out[i] = math.sqrt(weight[g] / (len(idx) * unit[g] * residuals[i].shape[0]))
-    return out
 
 
 def _residual_fn(blocks, multipliers, names, lower, upper, eps, kappa, s: StageKind, base_params, mesh=None):
@@ -289,11 +264,12 @@ class EquationTask:
     def stage_key(self, run: jax.Array, k: int) -> jax.Array:
         return keys.equation_stage(run, k)
 
-    def _sampled(self, key: jax.Array, k: int) -> tuple[Block, ...]:
+    def _sampled(self, key: jax.Array, k: int, kind: StageKind) -> tuple[Block, ...]:
         """Every block of the problem on stage k's number of freshly sampled points."""
         cfg, d = self.settings, self.problem.dimension
         grow = cfg.growth ** (k - 1)
-        n_int = dev.round_up(int(per_dimension(cfg.interior_points, d) * grow), self.mesh)
+        first = per_dimension(cfg.interior_points, d) if cfg.interior_points else kind.sample_points(d)
+        n_int = dev.round_up(int(first * grow), self.mesh)
         n_face = dev.round_up(int(per_dimension(cfg.face_points, d) * grow), self.mesh)
         return problem_blocks(self.problem, self.lowered, key, n_int, n_face, cfg.gpinn_weight(d) is not None)
 
@@ -302,33 +278,40 @@ class EquationTask:
         return tuple(dev.place(dev.place(b, self.mesh).with_base(frozen), self.mesh) for b in blocks)
 
     def prepare(self, state: State, kind: StageKind, k: int) -> EquationSetup:
-        if not isinstance(kind, Trained):
+        if not isinstance(kind, (Trained, Collocation)):
             raise PdecError(f"stage {k} of an equation problem is a {type(kind).__name__} stage; equation "
-                            "problems take trained stages only", hint="least-squares stages are for fits")
+                            "problems take trained and collocation stages",
+                            hint="least-squares stages over the Chebyshev angle are for fits")
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         frozen = frozen_fields(state.stages, self.fields, self.lower, self.upper)
         eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k)
-        sampled = self._sampled(keys.equation_points(self.key, k), k)
+        sampled = self._sampled(keys.equation_points(self.key, k), k, kind)
         blocks = self._based(sampled, frozen)
         if k > 1:
             eps = max(eps, value_condition_size(blocks, params))
-        batches = self._batches(k, sampled, blocks, frozen) if self.settings.resample else None
+        if isinstance(kind, Collocation):
+            return EquationSetup(eps, collocation.band(kappa, k), int(sampled[0].size), residual=None,
+                                 blocks=blocks, parameters=params)
+        batches = self._batches(k, kind, sampled, blocks, frozen) if self.settings.resample else None
         return EquationSetup(eps, kappa, int(sampled[0].size), residual=None, batches=batches, blocks=blocks,
                              parameters=params)
 
-    def _batches(self, k: int, sampled, blocks, frozen) -> Callable[[int], tuple[Block, ...]]:
+    def _batches(self, k: int, kind: StageKind, sampled, blocks, frozen) -> Callable[[int], tuple[Block, ...]]:
         """Adam's chunk i trains on fresh points (chunk 0 on the stage's own): Latin hypercube
         interior, new face points; the LM phase then uses the stage's points."""
         def batches(i: int) -> tuple[Block, ...]:
             if i == 0:
                 return blocks
-            fresh = self._sampled(keys.equation_resample(self.key, k, i), k)
+            fresh = self._sampled(keys.equation_resample(self.key, k, i), k, kind)
             return self._based(resampled(sampled, fresh), frozen)
         return batches
 
     def attempt(self, setup: EquationSetup, kind: Trained, key, k, progress) -> Attempt:
         """Fresh networks for every field, gamma for the stage (given, or from a trial run), fitted."""
         cfg, d, params = self.settings, self.problem.dimension, setup.parameters
+        if isinstance(kind, Collocation):
+            return collocation.attempt(setup, kind, key, k, self.fields, self.lower, self.upper, cfg.gamma,
+                                       cfg.gpinn_weight(d), progress)
 
         def make(gamma: float):
             multipliers = block_multipliers(setup.blocks, params, gamma, cfg.gpinn_weight(d))

@@ -26,7 +26,7 @@ from pdec.solver import devices as dev
 from pdec.solver import driver, keys, network, optimize, spectrum
 from pdec.solver.driver import Schedule, Stops
 from pdec.solver.sampling import chebyshev_nodes, tensor_grid
-from pdec.solver.schedules import fit_schedule, per_dimension
+from pdec.solver.schedules import fit_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
 from pdec.solver.stages.least_squares import MAX_ENTRIES, LeastSquares
 from pdec.solver.tasks.base import Attempt, Measure, State
@@ -55,7 +55,8 @@ class FitSettings:
     def with_options(self, options: SolverOptions, d: int) -> "FitSettings":
         """These settings with the `solver` options that apply to a fit: adam, iterations,
         width (trained stages only), points."""
-        schedule = (self.schedule or fit_schedule(d)).with_options(options.adam, options.iterations, options.width)
+        base = schedules(options.method)[0](d) if options.method else self.schedule or fit_schedule(d)
+        schedule = base.with_options(options.adam, options.iterations, options.width)
         if options.points is None:
             return replace(self, schedule=schedule)
         return replace(self, schedule=schedule, base_points=(options.points,) * 3,

@@ -1,0 +1,131 @@
+"""The residual of a least-squares equation stage, and its Jacobian, in the stage's coefficients.
+
+Stage k adds ``eps * Phi c_f`` to every field f (``Phi``: drawn features, `pdec.solver.features`)
+and corrections ``dp`` to the unknown parameters; the unknowns are ``x = (c_f for each field,
+dp)``. A block's rows are its lowered residual of the derivative values ``V_a = B_a + eps Phi_a
+c_f`` (``B``: the frozen stages, cached in the block). Every block is pointwise, so its Jacobian
+factors as
+
+    d r / d c_f = sum over the needs a of field f of  (d r / d V_a)  *  eps Phi_a,
+
+the pointwise derivative of the compiled residual (one forward-mode pass per need, over all
+rows at once) times the features' exact derivative values: no network is differentiated
+through. Where every block is affine in the values and the parameters (`Block.affine`), the
+residual is affine in x and one linear solve gives the stage; otherwise Gauss-Newton repeats it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import jax
+import jax.numpy as jnp
+
+from pdec.solver import features
+from pdec.solver.blocks import Block, Key
+from pdec.solver.network import Params
+
+Array = jnp.ndarray
+# per block, per site: the feature matrix (M, width + 1) of each need
+Matrices = tuple[tuple[Mapping[Key, Array], ...], ...]
+
+
+def feature_matrices(blocks: tuple[Block, ...], nets: Mapping[str, Params], kappa: Array, lower: Array,
+                     upper: Array) -> Matrices:
+    """D^a Phi of each need's field at each block's sites."""
+    return tuple(tuple({key: features.matrix(nets[key[0]], kappa, lower, upper, pts, key[1]) for key in b.needs}
+                       for pts in b.sites) for b in blocks)
+
+
+@dataclass(frozen=True)
+class Linearized:
+    """A stage's weighted residual r(x) and Jacobian A(x) = d r / d x, x = (c per field, dp)."""
+
+    blocks: tuple[Block, ...]  # frozen stages cached (``base``)
+    multipliers: tuple[float, ...]
+    matrices: Matrices
+    eps: float
+    fields: tuple[str, ...]
+    parameters: Mapping[str, Array]  # the values before the stage
+    width: int  # columns per field (features + constant)
+
+    @property
+    def size(self) -> int:
+        """The number of unknowns."""
+        return self.width * len(self.fields) + len(self.parameters)
+
+    @property
+    def affine(self) -> bool:
+        """Whether r is affine in x (one solve is exact)."""
+        return all(b.affine for b in self.blocks)
+
+    def split(self, x: Array) -> tuple[dict[str, Array], dict[str, Array]]:
+        """x -> (coefficients per field, parameter corrections)."""
+        n = self.width
+        coef = {f: x[i * n:(i + 1) * n] for i, f in enumerate(self.fields)}
+        base = n * len(self.fields)
+        return coef, {p: x[base + j] for j, p in enumerate(self.parameters)}
+
+    def residual(self, x: Array) -> Array:
+        return _residual(self, x)
+
+    def system(self, x: Array) -> tuple[Array, Array]:
+        """(A, r) at x: A is (rows, size)."""
+        return _system(self, x)
+
+
+def _values(lin: Linearized, i: int, coef) -> tuple[dict[Key, Array], ...]:
+    b = lin.blocks[i]
+    return tuple({key: base[key] + lin.eps * (mats[key] @ coef[key[0]]) for key in b.needs}
+                 for base, mats in zip(b.base, lin.matrices[i]))
+
+
+def _params(lin: Linearized, dp) -> dict[str, Array]:
+    return {p: lin.parameters[p] + dp[p] for p in lin.parameters}
+
+
+def _block_residual(lin: Linearized, i: int, values, params) -> Array:
+    b = lin.blocks[i]
+    return b.combine(b.sites, values, b.data, params)
+
+
+@jax.jit
+def _residual(lin: Linearized, x: Array) -> Array:
+    coef, dp = lin.split(x)
+    params = _params(lin, dp)
+    return jnp.concatenate([m * _block_residual(lin, i, _values(lin, i, coef), params).reshape(-1)
+                            for i, m in enumerate(lin.multipliers)])
+
+
+def _block_system(lin: Linearized, i: int, coef, dp) -> tuple[Array, Array]:
+    """One block's weighted rows of A and r."""
+    m = lin.multipliers[i]
+    values, params = _values(lin, i, coef), _params(lin, dp)
+    r = _block_residual(lin, i, values, params)  # (M, k)
+    zero_v = jax.tree.map(jnp.zeros_like, values)
+    zero_p = jax.tree.map(jnp.zeros_like, params)
+    columns = {f: jnp.zeros(r.shape + (lin.width,)) for f in lin.fields}
+    for s, site in enumerate(values):
+        for key in site:
+            tangent = tuple({k: (jnp.ones_like(v) if (t, k) == (s, key) else v) for k, v in z.items()}
+                            for t, z in enumerate(zero_v))
+            _, g = jax.jvp(lambda v: _block_residual(lin, i, v, params), (values,), (tangent,))
+            columns[key[0]] = columns[key[0]] + g[..., None] * (lin.eps * lin.matrices[i][s][key])[:, None, :]
+    cols = [columns[f].reshape(-1, lin.width) for f in lin.fields]
+    for p in lin.parameters:
+        tangent = {q: (jnp.ones_like(v) if q == p else v) for q, v in zero_p.items()}
+        _, g = jax.jvp(lambda q: _block_residual(lin, i, values, q), (params,), (tangent,))
+        cols.append(g.reshape(-1, 1))
+    return m * jnp.concatenate(cols, axis=1), m * r.reshape(-1)
+
+
+@jax.jit
+def _system(lin: Linearized, x: Array) -> tuple[Array, Array]:
+    coef, dp = lin.split(x)
+    parts = [_block_system(lin, i, coef, dp) for i in range(len(lin.blocks))]
+    return jnp.concatenate([a for a, _ in parts]), jnp.concatenate([r for _, r in parts])
+
+
+jax.tree_util.register_dataclass(Linearized, data_fields=["blocks", "matrices", "parameters"],
+                                 meta_fields=["multipliers", "eps", "fields", "width"])
