@@ -65,7 +65,8 @@ def equation_schedule(d: int) -> Schedule:
     """
     features = per_dimension((300, 1500, 3000), d)
     points = per_dimension((800, 4000, 8000), d)
-    return Schedule((Collocation(features, points),))
+    band = per_dimension((120.0, 20.0, 10.0), d)
+    return Schedule((Collocation(features, points, band),))
 
 
 def trained_equation_schedule(d: int) -> Schedule:

@@ -82,11 +82,14 @@ def gauss_newton(lin: Linearized, max_steps: int, progress=None) -> GaussNewton:
 @dataclass(frozen=True)
 class Collocation(StageKind):
     """A stage of ``features`` drawn sine features per field, solved by linear least squares
-    (Gauss-Newton, at most ``steps`` solves, where the problem is nonlinear). Equations only; the
-    `solver` options adam, iterations and width do not apply."""
+    (Gauss-Newton, at most ``steps`` solves, where the problem is nonlinear), on ``points``
+    interior points at stage 1. Stage 1's features reach frequency ``band`` on every axis (what
+    the solution needs is not known yet); later stages' follow the residual (`tasks.collocation`).
+    Equations only; the `solver` options adam, iterations and width do not apply."""
 
     features: int = 1500
     points: int = 4000  # interior collocation points of stage 1 (later stages get more)
+    band: float = 20.0  # stage 1's top feature frequency per axis, radians per unit of z
     steps: int = 30
 
     def sample_points(self, d: int) -> int:

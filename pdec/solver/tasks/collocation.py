@@ -20,17 +20,17 @@ from pdec.solver.tasks.base import Attempt
 
 Array = jnp.ndarray
 
-FIRST_BAND = 20.0  # stage 1: feature frequencies up to this (radians per unit of z) on every axis
-BAND_FACTOR = 2.0  # later stages: up to this times the residual's dominant frequency (at least FIRST_BAND)
+BAND_FACTOR = 2.0  # stages 2+: up to this times the residual's dominant frequency (at least the first band)
 GAMMA = 0.5  # the equation rows' weight against the conditions' (each group normalized to 1)
 
 
-def band(kappa: Array, k: int) -> Array:
-    """The top feature frequency per axis of stage k, from the dominant frequency of the
-    residual (``kappa``, 2 pi f per axis; ones at stage 1)."""
+def band(kind: Collocation, kappa: Array, k: int) -> Array:
+    """The top feature frequency per axis of stage k: the kind's first band at stage 1, then
+    BAND_FACTOR times the residual's dominant frequency (``kappa``: 2 pi f per axis), at least
+    the first band."""
     if k == 1:
-        return jnp.full(kappa.shape, FIRST_BAND)
-    return jnp.maximum(BAND_FACTOR * kappa, FIRST_BAND)
+        return jnp.full(kappa.shape, kind.band)
+    return jnp.maximum(BAND_FACTOR * kappa, kind.band)
 
 
 def attempt(setup, kind: Collocation, key: jax.Array, k: int, fields: tuple[str, ...], lower: Array,

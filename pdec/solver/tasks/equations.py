@@ -290,7 +290,7 @@ class EquationTask:
         if k > 1:
             eps = max(eps, value_condition_size(blocks, params))
         if isinstance(kind, Collocation):
-            return EquationSetup(eps, collocation.band(kappa, k), int(sampled[0].size), residual=None,
+            return EquationSetup(eps, collocation.band(kind, kappa, k), int(sampled[0].size), residual=None,
                                  blocks=blocks, parameters=params)
         batches = self._batches(k, kind, sampled, blocks, frozen) if self.settings.resample else None
         return EquationSetup(eps, kappa, int(sampled[0].size), residual=None, batches=batches, blocks=blocks,
