@@ -75,6 +75,11 @@ class StageKind(abc.ABC):
         d = 1, 2, 3 and up (bench/RESULTS.md)."""
         return (400, 2000, 4000)[min(d, 3) - 1]
 
+    def limit_points(self, n: int, fields: int) -> int:
+        """At most this many interior points for a stage with ``fields`` fields (default: n)."""
+        del fields
+        return n
+
     def retry(self) -> "StageKind":
         """The settings of a second attempt after a non-finite loss (default: the same)."""
         return self

@@ -26,6 +26,7 @@ from pdec.solver.linearized import Linearized
 from pdec.solver.network import Params
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
+MAX_ENTRIES = 1.2e8  # of a stage's matrix (rows x unknowns, ~1 GB in float64): caps the points
 MIN_STEP_GAIN = 1.01  # a Gauss-Newton step that lowers the loss by less than 1% ends the solve
 HALVINGS = 8  # a step is halved at most this often before the solve gives up on it
 
@@ -40,13 +41,15 @@ class CollocationSetup(StageSetup):
 @dataclass(frozen=True)
 class GaussNewton:
     """The end of a solve: the unknowns, the mean square residual, steps taken, the largest
-    condition number met, and each step's size (the norm of the change of the unknowns)."""
+    condition number met, each step's size (the norm of the change of the unknowns) and the
+    loss before the first step and after each."""
 
     x: np.ndarray
     loss: float
     steps: int
     condition: float
     step_sizes: tuple[float, ...]
+    losses: tuple[float, ...]
 
 
 def _loss(lin: Linearized, x) -> float:
@@ -57,6 +60,7 @@ def gauss_newton(lin: Linearized, max_steps: int, progress=None) -> GaussNewton:
     """Minimize the mean square of ``lin.residual`` from x = 0 (one step when it is affine)."""
     x = np.zeros(lin.size)
     loss, cond, sizes = _loss(lin, x), 0.0, []
+    losses = [loss]
     steps = 1 if lin.affine else max_steps
     for i in range(steps):
         a, r = (np.asarray(v) for v in lin.system(x))
@@ -72,11 +76,12 @@ def gauss_newton(lin: Linearized, max_steps: int, progress=None) -> GaussNewton:
             break
         x, gain, loss = x + scale * delta, loss / max(trial, 1e-300), trial
         sizes.append(float(np.linalg.norm(scale * delta)))
+        losses.append(loss)
         if progress is not None:
             progress("gauss-newton", i + 1, steps, loss)
         if gain < MIN_STEP_GAIN:
             break
-    return GaussNewton(x, loss, len(sizes), cond, tuple(sizes))
+    return GaussNewton(x, loss, len(sizes), cond, tuple(sizes), tuple(losses))
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,10 @@ class Collocation(StageKind):
 
     def sample_points(self, d: int) -> int:
         return self.points
+
+    def limit_points(self, n: int, fields: int) -> int:
+        """Rows of the stage's matrix within MAX_ENTRIES (a 3D stage 4 would need 1.5 GB)."""
+        return int(min(n, MAX_ENTRIES // ((self.features + 1) * fields)))
 
     @property
     def sine(self) -> bool:

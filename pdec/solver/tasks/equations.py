@@ -269,7 +269,7 @@ class EquationTask:
         cfg, d = self.settings, self.problem.dimension
         grow = cfg.growth ** (k - 1)
         first = per_dimension(cfg.interior_points, d) if cfg.interior_points else kind.sample_points(d)
-        n_int = dev.round_up(int(first * grow), self.mesh)
+        n_int = dev.round_up(kind.limit_points(int(first * grow), len(self.fields)), self.mesh)
         n_face = dev.round_up(int(per_dimension(cfg.face_points, d) * grow), self.mesh)
         return problem_blocks(self.problem, self.lowered, key, n_int, n_face, cfg.gpinn_weight(d) is not None)
 
