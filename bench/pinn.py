@@ -4,11 +4,13 @@ beside a single-stage baseline.
     python bench/pinn.py                          # every problem below
     python bench/pinn.py ode_point poisson1d      # some of them
     python bench/pinn.py poisson1d --set gpinn=on # a solver option for every run
+    python bench/pinn.py heat --trained           # also the all-trained stages (slow in 2D)
 
 Prints, per problem, one row per stage (eps, kappa, gamma, points, loss, equation residual RMS,
 condition residual max, relative L2 and max error on 10,000 random test points, parameters,
-time; burgers is scored against its Cole-Hopf solution, `pdec.reference.burgers`), then the baseline: one stage of the same code whose Adam steps and LM iterations are
-multiplied by the number of stages the multi-stage run trained, so both get about the same time.
+time; burgers is scored against its Cole-Hopf solution, `pdec.reference.burgers`), then the
+baselines: stage 1 alone, the Chebyshev collocation limit (`bench/chebyshev.py`, linear box
+problems with an exact solution) and, with --trained, the all-trained stages (method = trained).
 """
 
 import argparse
@@ -23,13 +25,13 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 import pdec  # noqa: E402  (first: float64, and BLAS threads before NumPy)
 import jax  # noqa: E402
 from pdec.cli.solve import parse_set  # noqa: E402
-from pdec.language.options import SolverOptions  # noqa: E402
 from pdec.records import describe_stop  # noqa: E402
 from pdec.reference import burgers  # noqa: E402
-from pdec.solver.schedules import equation_schedule  # noqa: E402
+import chebyshev  # noqa: E402  (bench/chebyshev.py)
 import numpy as np  # noqa: E402
 
-PROBLEMS = ["ode_point", "poisson1d", "burgers_steady", "poisson2d", "heat"]
+PROBLEMS = ["poisson1d", "burgers_steady", "poisson2d", "heat", "wave", "advection", "heat_inverse", "nonlinear2d",
+            "convection", "wave1d_c", "burgers"]
 
 
 def header(title: str, seed: int) -> None:
@@ -84,11 +86,13 @@ def final(sol, truths: dict, name: str = "") -> str:
     return f"rel L2 {kept[-1].rel_l2:.2e}, max {kept[-1].max_error:.2e}{params}"
 
 
-def run(problem, stages: int, seed: int, baseline: bool, options: dict, name: str = "") -> None:
-    """Multi-stage solve, its table, and the same-time single-stage baseline.
+def run(problem, stages: int, seed: int, trained: bool, options: dict, name: str = "") -> None:
+    """Multi-stage solve with the defaults, its table, and the baselines: stage 1 alone (the same
+    run's first stage), the spectral limit where `bench/chebyshev.py` applies, and, with
+    ``trained``, the same number of stages all trained (`method = trained`, slow in 2D).
 
     ``options``: solver options (`parse_set`) over the file's `solver` line; ``stages`` and
-    ``seed`` over both."""
+    ``seed`` over all runs."""
     given = {**options, "stages": stages, "seed": seed}
     truths = {p.name: p.truth for p in problem.parameters}
     table_head([p.name for p in problem.parameters])
@@ -97,22 +101,19 @@ def run(problem, stages: int, seed: int, baseline: bool, options: dict, name: st
     total = time.perf_counter() - t0
     print(f"\nmulti-stage: {final(sol, truths, name)}, {total:.0f} s; "
           f"stop: {describe_stop(sol.report, len(sol.report) - 1)}")
-    if not baseline:
-        print(flush=True)
-        return
-    n = len(sol.report)
-    first = equation_schedule(problem.dimension)(1)
-    merged = problem.options.merged(SolverOptions.of(options))
-    adam = merged.adam if merged.adam is not None else first.adam_steps
-    iterations = merged.iterations if merged.iterations is not None else first.optimizer.iterations
-    t0 = time.perf_counter()
-    base = pdec.solve(problem, **{**given, "stages": 1, "adam": adam * n, "iterations": iterations * n})
-    print(f"single stage (Adam and LM steps x{n}): {final(base, truths, name)}, {time.perf_counter() - t0:.0f} s")
-    if name in REFERENCES:
-        multi, single = reference_errors(sol, name)[0], reference_errors(base, name)[0]
-    else:
-        multi, single = [r for r in sol.report if r.kept][-1].rel_l2, base.report[-1].rel_l2
-    print(f"ratio of rel L2, single / multi-stage: {single / multi:.3g}\n", flush=True)
+    first = sol.report[0]
+    print(f"stage 1 alone: rel L2 {first.rel_l2:.2e}, {first.wall_time:.0f} s")
+    try:
+        n, err, secs = chebyshev.best(problem)
+        print(f"Chebyshev collocation (bench/chebyshev.py, best N = {n}): rel L2 {err:.2e}, {secs * 1000:.0f} ms "
+              "(assembly and dense solve)")
+    except (ValueError, KeyError, TypeError) as why:
+        print(f"Chebyshev collocation: not applicable ({why})")
+    if trained:
+        t0 = time.perf_counter()
+        base = pdec.solve(problem, **{**given, "method": "trained"})
+        print(f"trained stages (method = trained): {final(base, truths, name)}, {time.perf_counter() - t0:.0f} s")
+    print(flush=True)
 
 
 def main() -> None:
@@ -120,7 +121,7 @@ def main() -> None:
     ap.add_argument("problems", nargs="*", default=PROBLEMS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--stages", type=int, default=4)
-    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--trained", action="store_true", help="also run every problem with method = trained")
     ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
     args = ap.parse_args()
     options = parse_set(args.set)
@@ -128,7 +129,7 @@ def main() -> None:
     for name in args.problems:
         problem = pdec.compile(ROOT / "problems" / f"{name}.pde")
         print(f"## {name}: {problem.equations[0].text}\n")
-        run(problem, args.stages, args.seed, not args.no_baseline, options, name)
+        run(problem, args.stages, args.seed, args.trained, options, name)
 
 
 if __name__ == "__main__":
