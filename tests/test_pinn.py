@@ -127,6 +127,7 @@ def test_value_conditions_set_a_floor_for_eps_and_gpinn_and_stages_follow_the_di
     assert value_condition_size(tuple(b.with_base(zero) for b in blocks), {}) == pytest.approx(3.0)
     cfg = EquationSettings()
     assert cfg.gpinn_weight(1) == GPINN_WEIGHT and cfg.gpinn_weight(2) is None
+    assert cfg.gpinn_weight(1, Collocation()) is None  # automatic: off on collocation stages
     assert cfg.with_options(SolverOptions(gpinn="on"), 2).gpinn_weight(2) == GPINN_WEIGHT
     assert cfg.with_options(SolverOptions(gpinn="off"), 1).gpinn_weight(1) is None
     trained = SolverOptions(method="trained")

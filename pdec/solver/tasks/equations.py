@@ -58,24 +58,26 @@ class EquationSettings:
     growth: float = 2.0  # more collocation points each stage
     gamma: float | None = None  # None: automatic per stage
     # gPINN: weight of the residual-gradient loss against the equation loss (both normalized to
-    # start at 1); None: off; "auto": on (GPINN_WEIGHT) in 1D, off from 2D on (`gpinn_weight`).
+    # start at 1); None: off; "auto": on (GPINN_WEIGHT) for trained 1D stages, else off (`gpinn_weight`).
     gpinn: float | str | None = "auto"
     gamma_trial_steps: int = 300
     resample: bool = True  # fresh collocation points every optimize.CHUNK Adam steps
     n_test: int = 10000
     analysis_points: tuple[int, ...] = (4096, 128, 24)
 
-    def gpinn_weight(self, d: int) -> float | None:
-        """The gPINN weight for a d-dimensional problem (None: off).
+    def gpinn_weight(self, d: int, kind: StageKind | None = None) -> float | None:
+        """The gPINN weight of a ``kind`` stage of a d-dimensional problem (None: off).
 
-        Automatic: on in 1D, where after 2 short stages it cut the error of poisson1d from
+        Automatic: off on collocation stages, where it gains nothing and costs up to 8x (the 1D
+        examples with and without: biharmonic1d 5.0e-16 in 10.2 s against 3.6e-16 in 1.2 s, the
+        others within 2x of each other at 1e-15..1e-16; bench/RESULTS.md). On trained stages: on in 1D, where after 2 short stages it cut the error of poisson1d from
         8.1e-13 to 3.2e-14 and of neumann1d from 1.0e-11 to 1.8e-14; off from 2D on, where it
         adds d rows per collocation point to the Jacobian for no gain (poisson2d, 1500 LM steps:
         stage 1 3.5e-7 in 440 s with it, 3.1e-7 in 134 s without; stage 2 2.7e-9 in 281 s
         against 2.3e-9 in 78 s; bench/RESULTS.md).
         """
         if self.gpinn == "auto":
-            return GPINN_WEIGHT if d == 1 else None
+            return GPINN_WEIGHT if d == 1 and not isinstance(kind, Collocation) else None
         return self.gpinn
 
     def with_options(self, options: SolverOptions, d: int) -> "EquationSettings":
@@ -271,7 +273,7 @@ class EquationTask:
         first = per_dimension(cfg.interior_points, d) if cfg.interior_points else kind.sample_points(d)
         n_int = dev.round_up(kind.limit_points(int(first * grow), len(self.fields)), self.mesh)
         n_face = dev.round_up(int(per_dimension(cfg.face_points, d) * grow), self.mesh)
-        return problem_blocks(self.problem, self.lowered, key, n_int, n_face, cfg.gpinn_weight(d) is not None)
+        return problem_blocks(self.problem, self.lowered, key, n_int, n_face, cfg.gpinn_weight(d, kind) is not None)
 
     def _based(self, blocks: tuple[Block, ...], frozen) -> tuple[Block, ...]:
         """The blocks placed on the devices with the frozen stages' values cached."""
@@ -311,10 +313,10 @@ class EquationTask:
         cfg, d, params = self.settings, self.problem.dimension, setup.parameters
         if isinstance(kind, Collocation):
             return collocation.attempt(setup, kind, key, k, self.fields, self.lower, self.upper, cfg.gamma,
-                                       cfg.gpinn_weight(d), progress)
+                                       cfg.gpinn_weight(d, kind), progress)
 
         def make(gamma: float):
-            multipliers = block_multipliers(setup.blocks, params, gamma, cfg.gpinn_weight(d))
+            multipliers = block_multipliers(setup.blocks, params, gamma, cfg.gpinn_weight(d, kind))
             return _residual_fn(setup.blocks, multipliers, self.fields, self.lower, self.upper, setup.eps,
                                 setup.kappa, kind, params, self.mesh)
 
