@@ -74,6 +74,8 @@ def rows_of(lowered, points, which, mats):
 def solve(problem, n: int):
     """Grid values of the Chebyshev least-squares collocation solution with n + 1 nodes per axis."""
     lowered = pdec.lower(problem)
+    if problem.parameters or problem.observations or not all(r.affine for r in lowered.equations + lowered.conditions):
+        raise ValueError("linear problems without unknown parameters or data only")
     coords = problem.coordinate_names
     axes = [nodes(n, lo, hi) for lo, hi in zip(problem.lower, problem.upper)]
     mats = [d for _, d in axes]
