@@ -60,12 +60,16 @@ def equation_schedule(d: int) -> Schedule:
     """Default stages of an equation problem in d dimensions: least-squares collocation stages
     from stage 1 on (`stages.collocation`), features and points per dimension.
 
-    Against the trained stages (``trained_equation_schedule``; bench/RESULTS.md): poisson2d
-    3.5e-14 in 14 s against 6.2e-11 in 931 s; heat 3.6e-14 in 50 s against 1.6e-11 in 823 s.
+    Stage 1's band (radians per unit of z on every axis): 1D 120 (burgers_steady 1.8e-4 at 20,
+    4.1e-13 at 120), 2D 20 (convection 2e-5 at 12), 3D 6 (poisson3d stage 1 alone 3.3e-7 at 10,
+    1.1e-10 at 6: the 3000 features must be numerically complete for the band). Against the
+    trained stages (``trained_equation_schedule``; bench/RESULTS.md): poisson2d 6.0e-15 in 30 s
+    against 6.2e-11 in 931 s; heat 1.1e-13 in 29 s against 1.6e-11 in 823 s; poisson3d 8.3e-14 in
+    367 s against 3.7e-5 after stage 1.
     """
     features = per_dimension((300, 1500, 3000), d)
     points = per_dimension((800, 4000, 8000), d)
-    band = per_dimension((120.0, 20.0, 10.0), d)
+    band = per_dimension((120.0, 20.0, 6.0), d)
     return Schedule((Collocation(features, points, band),))
 
 
