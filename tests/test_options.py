@@ -14,6 +14,8 @@ def test_solver_line_is_parsed_and_checked():
     p = pdec.compile_text(BASE + "solver stages = 2, tol = 1e-9, points = 300, adam = 0, gamma = auto, gpinn = off\n")
     assert p.options == SolverOptions(stages=2, tol=1e-9, points=300, adam=0, gamma="auto", gpinn="off")
     assert pdec.compile_text(BASE + "solver gamma = 0.25, gpinn = 2\n").options == SolverOptions(gamma=0.25, gpinn=2.0)
+    assert pdec.compile_text(BASE + "solver method = trained\n").options == SolverOptions(method="trained")
+    assert parse_set(["method=lstsq"]) == {"method": "lstsq"}
 
 
 @pytest.mark.parametrize("line, col, message", [
@@ -25,6 +27,8 @@ def test_solver_line_is_parsed_and_checked():
     ("solver tol = 1, tol = 2", 17, "solver option 'tol' is given twice"),
     ("solver tol = -1", 8, "tol must be a positive number"),
     ("solver gpinn = 0", 8, "gpinn must be on, off or a positive weight"),
+    ("solver method = fast", 8, "method must be one of lstsq, trained (got fast)"),
+    ("solver method = 3", 8, "method must be one of lstsq, trained"),
 ])
 def test_bad_solver_options_are_located(line, col, message):
     with pytest.raises(pdec.PdecError) as err:

@@ -138,8 +138,9 @@ class Declarer:
         where = span_of(name_node)
         if name in self.options:
             raise PdecError(f"solver option '{name}' is given twice", where)
+        spec = solver_options.SPECS.get(name)
         if isinstance(value_node, lark.Tree) and value_node.data == "name" and \
-                str(value_node.children[0]) in solver_options.WORDS:
+                (str(value_node.children[0]) in solver_options.WORDS or (spec and spec.kind == "choice")):
             value: object = str(value_node.children[0])
         else:
             value = numeric(value_node, self.table, f"solver option '{name}'")[1]
