@@ -9,7 +9,7 @@ import pytest
 import jax
 
 from pdec.records import format_stage
-from pdec.solver import network, spectrum
+from pdec.solver import features, network, spectrum
 from pdec.solver.driver import Schedule
 from pdec.solver.sampling import chebyshev_nodes
 from pdec.solver.schedules import fit_schedule
@@ -151,7 +151,7 @@ def test_chebyshev_band_finds_the_last_degree_per_axis():
 
 def test_least_squares_output_layer_is_the_exact_minimizer():
     key = jax.random.PRNGKey(4)
-    params = least_squares.init_stage(key, 2, 50)
+    params = features.draw(key, 2, 50)
     z = jax.random.uniform(jax.random.PRNGKey(5), (400, 2), jnp.float64, -1.0, 1.0)
     kappa = jnp.array([6.0, 3.0])
     (w, b), _ = params

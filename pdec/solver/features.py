@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 
 from pdec.language.problem import MultiIndex
+from pdec.solution import normalize
 from pdec.solver.network import Params
 
 Array = jnp.ndarray
@@ -28,7 +29,8 @@ Array = jnp.ndarray
 
 def draw(key: jax.Array, in_dim: int, width: int) -> Params:
     """``width`` features: W uniform in [-1, 1] per axis (kappa scales it to the band), b uniform
-    in [-pi, pi]; a zero output layer (the solve sets it)."""
+    in [-pi, pi]; a zero output layer (the solve sets it). Least-squares stages of fits
+    (`stages.least_squares`, over the Chebyshev angle) and of equations draw them alike."""
     kw, kb = jax.random.split(key)
     w = jax.random.uniform(kw, (in_dim, width), jnp.float64, -1.0, 1.0)
     b = jax.random.uniform(kb, (width,), jnp.float64, -jnp.pi, jnp.pi)
@@ -40,8 +42,7 @@ def matrix(params: Params, kappa: Array, lower: Array, upper: Array, points: Arr
     the constant's column last (1 for alpha = 0, else 0)."""
     (w, b), _ = params
     rate = (kappa * 2.0 / (upper - lower))[:, None] * w  # a_ij = d theta_j / d x_i
-    z = 2.0 * (points - lower) / (upper - lower) - 1.0
-    theta = (z * kappa) @ w + b
+    theta = (normalize(points, lower, upper) * kappa) @ w + b
     order = sum(alpha)
     factor = jnp.prod(jnp.stack([rate[i] ** n for i, n in enumerate(alpha)]), axis=0) if order else 1.0
     values = factor * jnp.sin(theta + order * math.pi / 2.0)

@@ -22,20 +22,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from pdec.solver import optimize
+from pdec.solver import features, optimize
 from pdec.solver.network import Params
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
 MAX_ENTRIES = 1.2e8  # of the points x features matrix (~1 GB in float64): caps the features on big data
-
-
-def init_stage(key: jax.Array, in_dim: int, width: int) -> Params:
-    """A sine layer of ``width`` units with W uniform in [-1, 1], b uniform in [-pi, pi]; a zero
-    output layer (the solve sets it)."""
-    kw, kb = jax.random.split(key)
-    w = jax.random.uniform(kw, (in_dim, width), jnp.float64, -1.0, 1.0)
-    b = jax.random.uniform(kb, (width,), jnp.float64, -jnp.pi, jnp.pi)
-    return ((w, b), (jnp.zeros((width, 1), jnp.float64), jnp.zeros((1,), jnp.float64)))
 
 
 def solve_output_layer(residual: optimize.Residual, params: Params) -> tuple[Params, optimize.OptResult]:
@@ -83,7 +74,7 @@ class LeastSquares(StageKind):
         return True
 
     def init(self, key, in_dim, width_cap=None) -> Params:
-        return init_stage(key, in_dim, min(self.features, width_cap or math.inf))
+        return features.draw(key, in_dim, min(self.features, width_cap or math.inf))
 
     def fit(self, setup: StageSetup, params, progress=None) -> Fitted:
         if progress is not None:
