@@ -25,6 +25,13 @@ class StopReason(enum.Enum):
     DIVERGED = "diverged"
 
 
+FAR = 10.0  # a misfit to the observations above FAR times their level is reported (`observations_missed`)
+# Noiseless observations: the misfit level taken as reached. Well above the float64 floor of a
+# multi-stage solve (1e-13..1e-16, so a run that stops early on a hard problem is not flagged),
+# far below what a solve that settles on a wrong parameter leaves (1e-2..1).
+FLOOR = 1e-8
+HIDDEN = ("data_level",)  # figures a record keeps for the checks, not shown per stage
+
 RETRY = "loss not finite after a retry with a 10x smaller Adam step and another seed"
 
 
@@ -56,6 +63,25 @@ class StageRecord:
     def field(self) -> str:
         """The fields of this record's run, as one label."""
         return ", ".join(self.fields)
+
+
+@dataclass(frozen=True)
+class ParameterStart:
+    """Where the unknown parameters of an inverse solve started (`pdec.solver.data_start`): the
+    file's guesses, the start the observations gave, notes on what the observations cannot pin
+    (``unpinned``: those parameters by name), and the held-out RMS error of each observed
+    field's fit."""
+
+    guesses: Mapping[str, float]
+    values: Mapping[str, float]
+    notes: tuple[str, ...] = ()
+    unpinned: tuple[str, ...] = ()
+    fit_rms: Mapping[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """`name: guess G -> start S` per parameter, then the notes."""
+        return [f"{n}: guess {g:.6g} -> start {self.values[n]:.10g}" for n, g in self.guesses.items()] \
+            + list(self.notes)
 
 
 def baseline(records: Sequence[StageRecord], index: int) -> float:
@@ -99,19 +125,47 @@ def finished(records: Sequence[StageRecord], tol: float, max_stages: int) -> boo
     return not (last.stop is StopReason.TOLERANCE and last.rel_l2 > tol)
 
 
+def observations_missed(r: StageRecord) -> bool:
+    """Whether the stage misses its observations: a misfit (figure ``data_rms``, relative RMS) above
+    FAR times their level (``data_level``: their noise, or the noiseless floor,
+    `pdec.solver.observation_fit`). False for a stage without observations."""
+    rms, level = r.figures.get("data_rms"), r.figures.get("data_level")
+    return rms is not None and level is not None and not rms <= FAR * level
+
+
+def describe_misfit(r: StageRecord) -> str:
+    """What a missed fit to the observations means, for the summary."""
+    level = r.figures["data_level"]
+    what = "the floor taken for noiseless data" if level <= FLOOR else "their noise"
+    return (f"the observations are missed: misfit {r.figures['data_rms']:.2e} (relative RMS), above {FAR:g} x "
+            f"{level:.1e} ({what})")
+
+
+def observation_check(records: Sequence[StageRecord]) -> dict | None:
+    """The fit to the observations of the last kept stage (the last stage where none is kept):
+    its misfit, the observations' level and whether it is met; None without observations."""
+    kept = [r for r in records if r.kept] or list(records[-1:])
+    if not kept or "data_rms" not in kept[-1].figures:
+        return None
+    r = kept[-1]
+    return {"misfit": r.figures["data_rms"], "level": r.figures["data_level"], "met": not observations_missed(r)}
+
+
 def format_stage(records: Sequence[StageRecord], index: int = -1) -> str:
     """One line for a finished stage, for progress output."""
     index = index % len(records)
     r = records[index]
     kappa = ",".join(f"{k:.3g}" for k in r.kappa)
     figures = "".join(f"  {name.replace('_', ' ')} {format(value, '.3f' if name == 'gamma' else '.2e')}"
-                      for name, value in r.figures.items())
+                      for name, value in r.figures.items() if name not in HIDDEN)
     params = "".join(f"  {k} {v:.12g}" for k, v in r.parameters.items())
     line = (f"{r.field:>6s} stage {r.stage}: eps {r.eps:.2e}  kappa [{kappa}]  points {r.points:5d}  "
             f"iters {r.iterations:6d}  loss {r.loss:.2e}{figures}  rel L2 {r.rel_l2:.2e}  max {r.max_error:.2e}"
             f"{params}  {r.wall_time:6.1f} s")
     if not r.kept:
         line += "  (discarded)"
+    if observations_missed(r):
+        line += "  (observations missed)"
     if r.stop is not None:
         line += f"  [stop: {describe_stop(records, index)}]"
     return line

@@ -21,7 +21,7 @@ import numpy as np
 
 from pdec.solver import network
 from pdec.errors import PdecError
-from pdec.records import StageRecord
+from pdec.records import ParameterStart, StageRecord
 
 BATCH = 2**16  # points per jitted call: (BATCH, 30) float64 activations are 15 MB
 LANES = 8  # rows per padded call are a multiple of this (see Solution.evaluate)
@@ -73,7 +73,8 @@ class Solution:
 
     ``stages``: per field (declared order), its tuple of ``Stage``; ``report``: the per-stage
     records of the solve (``pdec.records.StageRecord``); ``parameters``: inferred scalar
-    parameters by name (none for regression).
+    parameters by name (none for regression); ``start``: where they started (the guesses, the
+    start from the observations, what the observations cannot pin).
     """
 
     lower: jax.Array
@@ -83,6 +84,7 @@ class Solution:
     report: tuple[StageRecord, ...] = ()
     parameters: dict[str, float] = field(default_factory=dict)
     coordinate_names: tuple[str, ...] = ()  # the box's axes in order; () when not known
+    start: ParameterStart | None = None  # where an equation solve's parameters started
 
     def __call__(self, points) -> jax.Array:
         """The fields at `points` (N, d) (or (N,) in 1D): (N,) for one field, else (N, n_fields)."""

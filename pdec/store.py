@@ -3,8 +3,9 @@
 Format "pdec-solution", version 2 (version 1 files still load: their records are converted):
 - `solution.json`: {"format", "version", "pdec_version", "fields", "coordinates", "lower", "upper",
   "parameters", "stages": [[{"layers", "sine_first", "angle"}, ...] per field], "report": [stage
-  records, `pdec.records.StageRecord` with the stop reason by name]}; "coordinates" (the axes'
-  names, [] when not known) is absent from older files. Version 1 stored two record types
+  records, `pdec.records.StageRecord` with the stop reason by name], "start": where an equation
+  solve's parameters started, `pdec.records.ParameterStart`}; "coordinates" (the axes'
+  names, [] when not known) and "start" are absent from older files. Version 1 stored two record types
   ("StageRecord" of fits, "PinnRecord" of equations) with the stop reason as a message.
 - `solution.npz`: float64 arrays `lower`, `upper`, and for field i, stage k, layer l:
   `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`.
@@ -27,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.errors import PdecError
-from pdec.records import StageRecord, StopReason
+from pdec.records import ParameterStart, StageRecord, StopReason
 from pdec.solution import Solution, Stage
 
 FORMAT = "pdec-solution"
@@ -72,6 +73,20 @@ def record_json(record: StageRecord) -> dict:
     return body
 
 
+def start_json(start: ParameterStart) -> dict:
+    """Where the parameters started, as plain JSON."""
+    return plain({**dataclasses.asdict(start), "notes": list(start.notes), "unpinned": list(start.unpinned)})
+
+
+def _start(entry: dict | None) -> ParameterStart | None:
+    """A parameter start back from JSON (None where the file has none: saved before pdec had it)."""
+    if entry is None:
+        return None
+    return ParameterStart({k: _number(v) for k, v in entry["guesses"].items()},
+                          {k: _number(v) for k, v in entry["values"].items()}, tuple(entry.get("notes", ())),
+                          tuple(entry.get("unpinned", ())), {k: _number(v) for k, v in entry.get("fit_rms", {}).items()})
+
+
 def save(solution: Solution, directory: str | Path) -> Path:
     """Save `solution` into `directory` (created if needed); returns the folder."""
     from pdec import __version__
@@ -101,6 +116,8 @@ def save(solution: Solution, directory: str | Path) -> Path:
         "stages": stages_meta,
         "report": [record_json(r) for r in solution.report],
     }
+    if solution.start is not None:
+        header["start"] = start_json(solution.start)
     _atomic_write(folder / NPZ_NAME, lambda fh: np.savez(fh, **arrays))
     _atomic_write(folder / JSON_NAME, lambda fh: fh.write(json.dumps(header, indent=1).encode()))
     return folder
@@ -194,6 +211,7 @@ def load(directory: str | Path) -> Solution:
         if coordinates and len(coordinates) != len(arrays["lower"]):
             raise ValueError(f"{len(coordinates)} coordinate names for a {len(arrays['lower'])}-dimensional box")
         return Solution(jnp.asarray(arrays["lower"]), jnp.asarray(arrays["upper"]), fields, tuple(stages),
-                        report, {k: float(v) for k, v in header.get("parameters", {}).items()}, coordinates)
+                        report, {k: float(v) for k, v in header.get("parameters", {}).items()}, coordinates,
+                        _start(header.get("start")))
     except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
         raise _damaged(npath, f"cannot read the saved solution ({type(exc).__name__}: {exc})") from None

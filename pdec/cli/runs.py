@@ -5,7 +5,9 @@ A run folder holds
 - `settings.json`: the options given on the command line, the seed, pdec's version,
 - `solution.json` + `solution.npz` (`pdec.store`), rewritten atomically after every stage,
 - `report.json`: every figure of the end-of-run table, the stop reason, whether `tol` was met,
-  and the devices the run used (how many, their kind and platform).
+  the devices the run used (how many, their kind and platform); with observations, the last
+  kept stage's fit to them (`observations`: misfit, level, met); with unknown parameters, where
+  they started (`start`) and `parameters_trusted` (the observations are met and none is unpinned).
 
 `resume` checks that a folder belongs to the same problem and gives back what to continue.
 """
@@ -24,7 +26,7 @@ from typing import Any
 from pdec import store
 from pdec.errors import PdecError
 from pdec.language.options import SolverOptions
-from pdec.records import stop_messages
+from pdec.records import observation_check, stop_messages
 from pdec.language.problem import Problem
 from pdec.solution import Solution
 
@@ -110,6 +112,12 @@ class RunFolder:
             "tol": tol,
             "devices": self.devices,
         }
+        check = observation_check(solution.report)
+        if check is not None:
+            body["observations"] = check
+        if solution.start is not None and solution.parameters:
+            body["start"] = store.start_json(solution.start)
+            body["parameters_trusted"] = bool(check is None or check["met"]) and not solution.start.unpinned
         store.atomic_write(self.path / REPORT, json.dumps(body, indent=1).encode())
 
 

@@ -19,7 +19,7 @@ from pdec.errors import PdecError
 from pdec.language import options
 from pdec.language.options import WORDS, SolverOptions
 from pdec.language.problem import Problem
-from pdec.records import format_stage
+from pdec.records import ParameterStart, format_stage
 from pdec.solution import Solution
 from pdec.solver import devices
 from pdec.solver.solve import solve
@@ -99,9 +99,17 @@ def _run(problem: Problem, args: argparse.Namespace, given: SolverOptions, mesh)
             print(format_stage(solution.report), flush=True)
         folder.save(solution, tol=tol)
 
+    def started(begin: ParameterStart) -> None:
+        """Where the parameters start (unless --quiet), and what the observations cannot pin (always)."""
+        shown = begin.lines() if not args.quiet else []
+        for text in shown[:len(begin.guesses)]:
+            print(f"start: {text}", flush=True)
+        for text in begin.notes:
+            print(f"warning: {text}", flush=True)
+
     try:
         solution = solve(problem, **folder.options.given(), callback=stage_done, resume=start, progress=line,
-                         devices=devices.size(mesh))
+                         devices=devices.size(mesh), on_start=started)
     except KeyboardInterrupt:
         if line is not None:
             line.clear()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
-from pdec.records import StageRecord, describe_stop, stop_messages
+from pdec.records import HIDDEN, StageRecord, describe_misfit, describe_stop, observations_missed, stop_messages
 from pdec.solution import Solution
 
-FIGURE_HEADS = {"rms_error": "rms err", "gamma": "gamma", "equation_rms": "eq rms", "condition_max": "cond max"}
+FIGURE_HEADS = {"rms_error": "rms err", "gamma": "gamma", "equation_rms": "eq rms", "condition_max": "cond max",
+                "data_rms": "data rms"}
 
 
 def _num(v: float, fmt: str = ".2e") -> str:
@@ -26,7 +27,7 @@ def table(solution: Solution, truths: dict[str, float | None] | None = None) -> 
     if not records:
         return "(no stages)"
     truths = {k: v for k, v in (truths or {}).items() if v is not None}
-    figures = list(dict.fromkeys(name for r in records for name in r.figures))
+    figures = list(dict.fromkeys(name for r in records for name in r.figures if name not in HIDDEN))
     names = list(dict.fromkeys(name for r in records for name in r.parameters))
     runs = len({r.fields for r in records}) > 1
     head = (["field"] if runs else []) + ["stage", "eps", "kappa", "points", "iters", "loss"] \
@@ -56,14 +57,17 @@ def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truth
 
 
 def parameter_lines(solution: Solution, truths: dict[str, float | None]) -> list[str]:
-    """Each inferred parameter with its relative error where the file states the truth."""
+    """Each inferred parameter, where it started (guess -> start from the observations), and its
+    relative error where the file states the truth."""
     out = []
+    start = solution.start
     for name, value in solution.parameters.items():
         truth = truths.get(name)
-        line = f"{name} = {value:.16g}"
+        notes = [f"guess {start.guesses[name]:.6g} -> start {start.values[name]:.10g}"] \
+            if start is not None and name in start.guesses else []
         if truth is not None:
-            line += f"  (truth {truth:.16g}, relative error {_relative(value, truth):.2e})"
-        out.append(line)
+            notes.append(f"truth {truth:.16g}, relative error {_relative(value, truth):.2e}")
+        out.append(f"{name} = {value:.16g}" + (f"  ({'; '.join(notes)})" if notes else ""))
     return out
 
 
@@ -104,4 +108,10 @@ def summary(solution: Solution) -> str:
         stop = describe_stop(solution.report, indices[-1])
         lines.append(f"{', '.join(fields)}: {len(kept)} stage(s) kept, {errors}{params}, {total:.1f} s"
                      + (f"; {stop}" if stop else ""))
+        if observations_missed(last):
+            what = "the inferred parameters are" if solution.parameters else "the solution is"
+            lines.append(f"warning: {describe_misfit(last)}: {what} not to be trusted")
+    if solution.start is not None and solution.start.unpinned:
+        lines.append(f"warning: the observations cannot pin {', '.join(solution.start.unpinned)}: "
+                     "their values here are one choice among many")
     return "\n".join(lines)

@@ -295,7 +295,8 @@ def periodicity(table: Declarations, st: lark.Tree, equations: list[Residual]) -
 
 def observation(table: Declarations, st: lark.Tree, exact_solutions: dict[str, sp.Expr],
                 base_dir: Path) -> Observation:
-    """`observe u from "file.csv"`, or `observe u at N points [noise s]` of the exact solution."""
+    """`observe u from "file.csv" [noise s]` (s: the data's noise level, stated), or `observe u at N
+    points [noise s]` of the exact solution (s: the noise added)."""
     toks = [c for c in st.children if isinstance(c, lark.Token) and c.type == "NAME"]
     for tok in toks:
         if str(tok) not in table.fields:
@@ -303,19 +304,19 @@ def observation(table: Declarations, st: lark.Tree, exact_solutions: dict[str, s
                             hint="fields: " + ", ".join(table.fields) if table.fields else None)
     names = tuple(str(tok) for tok in toks)
     line = span_of(st).line
-    if st.data == "observe_file":
-        path_tok = st.children[-1]
-        points, values = read_csv(path_tok, names, table.coordinates, base_dir)
-        return Observation(names, points, values, unquote(path_tok), 0.0, line)
-    count_tok = next(c for c in st.children if isinstance(c, lark.Token) and c.type == "INT")
-    count = int(count_tok)
-    if count < 1:
-        raise PdecError("the number of points must be at least 1", span_of(count_tok))
     noise = 0.0
     if isinstance(st.children[-1], lark.Tree):
         noise = numeric(st.children[-1], table, "the noise level")[1]
         if noise < 0:
             raise PdecError("the noise level must be >= 0", span_of(st.children[-1]))
+    if st.data == "observe_file":
+        path_tok = next(c for c in st.children if isinstance(c, lark.Token) and c.type == "STRING")
+        points, values = read_csv(path_tok, names, table.coordinates, base_dir)
+        return Observation(names, points, values, unquote(path_tok), noise, line)
+    count_tok = next(c for c in st.children if isinstance(c, lark.Token) and c.type == "INT")
+    count = int(count_tok)
+    if count < 1:
+        raise PdecError("the number of points must be at least 1", span_of(count_tok))
     for n, tok in zip(names, toks):
         if n not in exact_solutions:
             raise PdecError(f"`observe {n} at {count} points` samples the exact solution, but "

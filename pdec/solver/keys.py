@@ -14,6 +14,7 @@ DATA_SPLIT = 10**6 + 1  # which rows of a data fit are held out
 RETRY = 7919  # the safer second attempt of a stage
 RESAMPLE = 1000  # + chunk: Adam's fresh collocation points
 FIT_POINTS = 10**6 + 2  # random sample points of a fit stage (3D and up)
+DATA_START = 10**6 + 3  # the fit of the observed fields that starts an inverse solve
 
 
 def root(seed: int) -> jax.Array:
@@ -65,6 +66,11 @@ def equation_points(run: jax.Array, k: int) -> jax.Array:
 def equation_resample(run: jax.Array, k: int, chunk: int) -> jax.Array:
     """Adam's fresh points for chunk ``chunk`` of equation stage k."""
     return jax.random.fold_in(equation_points(run, k), RESAMPLE + chunk)
+
+
+def data_start(run: jax.Array) -> jax.Array:
+    """The inverse start's features and held-out observations (`pdec.solver.data_start`)."""
+    return jax.random.fold_in(run, DATA_START)
 
 
 def retry(stage: jax.Array) -> jax.Array:

@@ -9,7 +9,7 @@ from pdec.errors import PdecError
 from pdec.language.lowering import lower
 from pdec.language.options import SolverOptions
 from pdec.language.problem import Problem
-from pdec.records import format_stage
+from pdec.records import ParameterStart, format_stage
 from pdec.settings import require_float64
 from pdec.solution import Solution
 from pdec.solver.optimize import Progress
@@ -21,7 +21,8 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
           method: str | None = None, adam: int | None = None, iterations: int | None = None, points: int | None = None,
           width: int | None = None, gamma: float | str | None = None, gpinn: float | str | None = None,
           callback: Callable[[Solution], None] | None = None, verbose: bool = False,
-          resume: Solution | None = None, progress: Progress | None = None, devices: int | None = None) -> Solution:
+          resume: Solution | None = None, progress: Progress | None = None, devices: int | None = None,
+          on_start: Callable[[ParameterStart], None] | None = None) -> Solution:
     """Solve `problem` stage by stage until the relative L2 error on held-out points is <= `tol`.
 
     The solver options (`stages` .. `gpinn`, as on a file's `solver` line, docs/language.md;
@@ -32,7 +33,9 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
     line per stage; `resume` continues a solution saved from an interrupted run of the same
     problem and seed (the result is the uninterrupted run's); `progress(phase, step, total,
     loss)` is called during training. `devices`: how many of the visible devices to split the
-    sample points across (None: all of them; 1: no split; see `pdec.solver.devices`).
+    sample points across (None: all of them; 1: no split; see `pdec.solver.devices`). `on_start`
+    gets, before the first stage of an equation problem, where its unknown parameters start
+    (`pdec.records.ParameterStart`: from a fit of the observations, `pdec.solver.data_start`).
     """
     require_float64()
     try:
@@ -62,5 +65,11 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
         cfg = FitSettings().with_options(opts, problem.dimension)
         return named(solve_fit(problem.lower, problem.upper, [f.field for f in problem.fits], fits,
                                settings=cfg, **common))
+    def started(begin: ParameterStart) -> None:
+        if verbose:
+            print("\n".join(begin.lines()), flush=True)
+        if on_start is not None:
+            on_start(begin)
+
     cfg = EquationSettings().with_options(opts, problem.dimension)
-    return named(solve_equations(problem, lower(problem), settings=cfg, **common))
+    return named(solve_equations(problem, lower(problem), settings=cfg, on_start=started, **common))

@@ -27,7 +27,8 @@ from pdec.language.options import SolverOptions
 from pdec.language.problem import Problem
 from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
-from pdec.solver import driver, keys, network, spectrum
+from pdec.records import ParameterStart
+from pdec.solver import data_start, driver, keys, network, observation_fit, spectrum
 from pdec.solver.blocks import Block, block_multipliers, frozen_field, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
 from pdec.solver.driver import Schedule, Stops
@@ -259,9 +260,9 @@ class EquationTask:
     def upper(self) -> Array:
         return jnp.asarray(self.problem.upper)
 
-    def start(self) -> State:
-        """No stage yet; the parameters at their guesses."""
-        return State(tuple(() for _ in self.fields), {p.name: float(p.guess) for p in self.problem.parameters})
+    def start(self) -> ParameterStart:
+        """Where the parameters start: from the observations (`pdec.solver.data_start`)."""
+        return data_start.data_start(self.problem, self.lowered, keys.data_start(self.key))
 
     def stage_key(self, run: jax.Array, k: int) -> jax.Array:
         return keys.equation_stage(run, k)
@@ -341,30 +342,39 @@ class EquationTask:
         fields = frozen_fields(state.stages, self.fields, self.lower, self.upper)
         rel, worst = _errors(fields, self.test, self.exact_values)
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
-        eq_rms, cond_max = _block_stats(tuple(replace(b, base=None) for b in setup.blocks), fields, params)
-        return Measure(rel, worst, rel if self.exact_values else eq_rms,
-                       {"equation_rms": eq_rms, "condition_max": cond_max})
+        plain = tuple(replace(b, base=None) for b in setup.blocks)
+        eq_rms, cond_max = _block_stats(plain, fields, params)
+        figures = {"equation_rms": eq_rms, "condition_max": cond_max}
+        if self.problem.observations:
+            figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
+                        "data_level": observation_fit.level(self.problem)}
+        return Measure(rel, worst, rel if self.exact_values else eq_rms, figures)
 
 
 def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,
                     settings: EquationSettings | None = None, callback: Callable[[Solution], None] | None = None,
                     start: Solution | None = None, progress: Progress | None = None,
-                    devices: int | None = None) -> Solution:
+                    devices: int | None = None, on_start: Callable[[ParameterStart], None] | None = None) -> Solution:
     """Solve an equation problem stage by stage; returns a Solution with inferred parameters.
 
     ``callback`` gets the solution so far after every stage (its last report entry is the stage
     just done); ``start`` continues an earlier run of the same problem and seed, giving what the
     uninterrupted run gives. ``devices``: how many of the visible devices to split the blocks'
-    rows across (None: all; sample counts are rounded up to a multiple of it, `pdec.solver.devices`)."""
+    rows across (None: all; sample counts are rounded up to a multiple of it, `pdec.solver.devices`).
+    ``on_start`` gets the parameters' start (`pdec.records.ParameterStart`) before the first stage."""
     cfg = settings or EquationSettings()
     key = keys.root(seed)
     task = EquationTask(problem, lowered, cfg, key, dev.mesh(devices))
     lo, hi, names = task.lower, task.upper, task.fields
 
-    def solution(state: State, records) -> Solution:
-        return Solution(lo, hi, names, state.stages, tuple(records), dict(state.parameters))
+    begin = start.start if start is not None and start.start is not None else task.start()
+    if on_start is not None:
+        on_start(begin)
 
-    state = task.start()
+    def solution(state: State, records) -> Solution:
+        return Solution(lo, hi, names, state.stages, tuple(records), dict(state.parameters), start=begin)
+
+    state = State(tuple(() for _ in names), dict(begin.values))
     if start is not None:
         state = State(start.stages, {p: float(start.parameters[p]) for p in state.parameters})
     report = lambda st, records: callback(solution(st, records))  # noqa: E731
