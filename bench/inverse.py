@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pinn import ROOT, header  # noqa: E402
 
 import pdec  # noqa: E402
-from pdec.records import ParameterStart, observation_check  # noqa: E402
-from pdec.solution import Solution  # noqa: E402
+from pdec.records import observation_check  # noqa: E402
+from pdec.solver.data_start import at_guesses  # noqa: E402
 
 FACTORS = (None, 0.1, 0.5, 2.0, 10.0, -1.0)  # None: the file's own guess
 SIGNLESS = {"oscillator_inverse.pde": ("w",)}  # parameters whose sign the equations do not hold
@@ -51,13 +51,6 @@ def with_guesses(text: str, factor: float | None, truths: dict[str, float]) -> s
     return text
 
 
-def from_guess(problem) -> Solution:
-    """A 'resume' from nothing with the guesses as the start: the solve without the data start."""
-    guesses = {p.name: float(p.guess) for p in problem.parameters}
-    return Solution(problem.lower, problem.upper, problem.field_names, tuple(() for _ in problem.field_names),
-                    (), dict(guesses), start=ParameterStart(guesses, guesses))
-
-
 def score(sol, truths: dict[str, float], signless: tuple[str, ...]) -> float:
     errs = [abs((abs(sol.parameters[n]) if n in signless else sol.parameters[n]) - t) / abs(t) for n, t in truths.items()]
     return max(errs)
@@ -65,7 +58,7 @@ def score(sol, truths: dict[str, float], signless: tuple[str, ...]) -> float:
 
 def one(problem, truths, signless, baseline: bool) -> str:
     t0 = time.perf_counter()
-    sol = pdec.solve(problem, resume=from_guess(problem) if baseline else None)
+    sol = pdec.solve(problem, resume=at_guesses(problem) if baseline else None)
     seconds = time.perf_counter() - t0
     kept = [r for r in sol.report if r.kept] or list(sol.report)
     check = observation_check(sol.report)

@@ -30,11 +30,12 @@ import numpy as np
 from pdec.language.lowering import Lowered
 from pdec.language.problem import Problem
 from pdec.records import ParameterStart
-from pdec.solution import Stage, normalize
+from pdec.solution import Solution, Stage, normalize
 from pdec.solver import features, lstsq
 from pdec.solver.blocks import Block, residual_block
 from pdec.solver.derivatives import PointFn
 from pdec.solver.sampling import latin_hypercube, location_points
+from pdec.solver.stages.collocation import HALVINGS, MIN_STEP_GAIN
 
 Array = jnp.ndarray
 
@@ -123,7 +124,7 @@ def _residual(blocks: tuple[Block, ...], names: tuple[str, ...]):
 
 def gauss_newton(blocks: tuple[Block, ...], guess: Mapping[str, float]) -> tuple[dict[str, float], np.ndarray]:
     """The parameters that minimize the blocks' mean squares, from ``guess`` (a step halved until
-    the loss falls; ends when a step gains less than 1%), and the Jacobian there."""
+    the loss falls, as a collocation stage's Gauss-Newton does), and the Jacobian there."""
     names = tuple(guess)
     r = jax.jit(_residual(blocks, names))
     jac = jax.jit(jax.jacfwd(r))
@@ -131,7 +132,7 @@ def gauss_newton(blocks: tuple[Block, ...], guess: Mapping[str, float]) -> tuple
     loss = float(np.mean(np.asarray(r(x)) ** 2))
     for _ in range(STEPS):
         delta = lstsq.solve(np.asarray(jac(x)), -np.asarray(r(x))).x
-        for _ in range(30):
+        for _ in range(HALVINGS):
             trial = float(np.mean(np.asarray(r(x + delta)) ** 2))
             if trial < loss:
                 break
@@ -139,17 +140,26 @@ def gauss_newton(blocks: tuple[Block, ...], guess: Mapping[str, float]) -> tuple
         if not trial < loss:
             break
         x, gain, loss = x + delta, loss / max(trial, 1e-300), trial
-        if gain < 1.01:
+        if gain < MIN_STEP_GAIN:
             break
     return dict(zip(names, (float(v) for v in x))), np.asarray(jac(x))
 
 
-def unpinned(jacobian: np.ndarray, names: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
-    """The parameters the sensitivity matrix cannot pin, and why, from its unit-column SVD: a
-    column that is zero (or DEPENDENT-small beside the largest), or a near-null combination."""
+def value_scale(blocks: tuple[Block, ...]) -> float:
+    """The RMS size of the derivative values the blocks combine (each block by its mean)."""
+    sizes = [float(np.mean([np.mean(np.asarray(v) ** 2) for v in b.base[0].values()])) for b in blocks]
+    return math.sqrt(float(np.mean(sizes)))
+
+
+def unpinned(jacobian: np.ndarray, sizes: Mapping[str, float], scale: float, count: int) -> tuple[tuple[str, ...], list[str]]:
+    """The parameters the sensitivity matrix (rows: ``count`` blocks, each by its mean) cannot
+    pin, and why: a column whose effect (RMS per block times the parameter's size) is below
+    DEPENDENT times the values' ``scale``; or, among the rest, a near-null combination of the
+    unit columns (a singular value below DEPENDENT times the largest)."""
+    names = tuple(sizes)
     norms = np.linalg.norm(jacobian, axis=0)
-    top = float(np.max(norms)) if norms.size else 0.0
-    flat = [n for n, v in zip(names, norms) if not v > DEPENDENT * top or v == 0.0]
+    size = np.array([sizes[n] or 1.0 for n in names])
+    flat = [n for n, v, p in zip(names, norms, size) if not v / math.sqrt(count) * p > DEPENDENT * scale]
     notes = [f"{n}: the observations cannot pin it (the equations and conditions on the observed "
              f"fields do not change with it)" for n in flat]
     keep = [i for i, n in enumerate(names) if n not in flat]
@@ -182,6 +192,15 @@ def data_start(problem: Problem, lowered: Lowered, key: jax.Array) -> ParameterS
     if not held:
         return ParameterStart(guesses, guesses, tuple(notes))
     values, jacobian = gauss_newton(blocks, {p: guesses[p] for p in held})
-    names, why = unpinned(jacobian, tuple(held))
+    sizes = {p: max(abs(values[p]), abs(guesses[p])) for p in held}  # a parameter's size, for its effect
+    names, why = unpinned(jacobian, sizes, value_scale(blocks), len(blocks))
     return ParameterStart(guesses, {**guesses, **values}, tuple(notes + why), names,
                           {n: f.held_out_rms for n, f in fits.items()})
+
+
+def at_guesses(problem: Problem) -> Solution:
+    """A solution with no stage whose start is the file's guesses: passed as ``resume`` to
+    `pdec.solve`, the solve starts at the guesses, without the data start (for baselines)."""
+    guesses = {p.name: float(p.guess) for p in problem.parameters}
+    return Solution(jnp.asarray(problem.lower), jnp.asarray(problem.upper), problem.field_names,
+                    tuple(() for _ in problem.field_names), (), dict(guesses), start=ParameterStart(guesses, guesses))
