@@ -45,7 +45,8 @@ def error_of(text: str, **kw) -> PdecError:
         ("domain x in [-1, 1]\nfit u(x) = sin(x)\nequation u = 1\n", 3, 1, "not both"),
         ("domain x in [-1, 1]\nfit u(x) = k*x\n", 2, 12, "not known here"),
         ("domain sin in [-1, 1]\n", 1, 8, "reserved"),
-        ("domain x in [-1, 1], y in [0, 1], z in [0, 1], w in [0, 1]\n", 1, 48, "at most three"),
+        ("domain x1 in [0, 1], x2 in [0, 1], x3 in [0, 1], x4 in [0, 1], x5 in [0, 1], x6 in [0, 1], "
+         "x7 in [0, 1]\n", 1, 92, "at most 6"),
         (HEAD + "equation u_x = u + x\npoint x = 0, x = 0: u = 0\n", 4, 1, "given twice"),
         ("domain x in [-1, 1], y in [-1, 1]\nunknown u(x, y)\nequation u_x = 1\npoint x = 0: u = 0\n", 4, 1, "missing y"),
         (HEAD + "equation u_xx = 1\ntruth q = 1\n", 4, 7, "not an unknown parameter"),

@@ -28,6 +28,7 @@ from pdec.language.problem import (
 )
 from pdec.language.symbols import derivative_table
 
+MAX_COORDINATES = 6  # a box of more would need more sample points than this machine's memory holds
 MIN_FIT_ROWS = 10  # a fit from data trains on 90% of its rows and measures on the rest
 CONSTANT_HINT = "a constant is defined from numbers and earlier constants"
 
@@ -57,8 +58,10 @@ class Declarer:
         if table.coordinates:
             raise PdecError("a second `domain` statement", span_of(st),
                             hint="give every coordinate in one statement: domain x in [a, b], y in [c, d]")
-        if len(st.children) > 3:
-            raise PdecError("at most three coordinates are supported", span_of(st.children[3]))
+        if len(st.children) > MAX_COORDINATES:
+            raise PdecError(f"at most {MAX_COORDINATES} coordinates are supported",
+                            span_of(st.children[MAX_COORDINATES]),
+                            hint="a problem in more coordinates would need more points than fit in memory")
         for coord in st.children:
             name_tok, lo_node, hi_node = coord.children
             name = table.declare(name_tok, "coordinate")
