@@ -58,6 +58,7 @@ class StageRecord:
     stop: StopReason | None = None
     figures: Mapping[str, float] = field(default_factory=dict)
     parameters: Mapping[str, float] = field(default_factory=dict)
+    peak_memory: float | None = None  # bytes: the process's resident peak during the stage, None where unknown
 
     @property
     def field(self) -> str:
@@ -161,7 +162,7 @@ def format_stage(records: Sequence[StageRecord], index: int = -1) -> str:
     params = "".join(f"  {k} {v:.12g}" for k, v in r.parameters.items())
     line = (f"{r.field:>6s} stage {r.stage}: eps {r.eps:.2e}  kappa [{kappa}]  points {r.points:5d}  "
             f"iters {r.iterations:6d}  loss {r.loss:.2e}{figures}  rel L2 {r.rel_l2:.2e}  max {r.max_error:.2e}"
-            f"{params}  {r.wall_time:6.1f} s")
+            f"{params}  {r.wall_time:6.1f} s" + (f"  {r.peak_memory / 1e9:.2f} GB" if r.peak_memory is not None else ""))
     if not r.kept:
         line += "  (discarded)"
     if observations_missed(r):

@@ -32,7 +32,7 @@ def table(solution: Solution, truths: dict[str, float | None] | None = None) -> 
     runs = len({r.fields for r in records}) > 1
     head = (["field"] if runs else []) + ["stage", "eps", "kappa", "points", "iters", "loss"] \
         + [FIGURE_HEADS.get(f, f) for f in figures] + ["rel L2", "max err"] \
-        + [h for n in names for h in ([n, f"{n} err"] if n in truths else [n])] + ["time s", "kept"]
+        + [h for n in names for h in ([n, f"{n} err"] if n in truths else [n])] + ["time s", "mem GB", "kept"]
     rows = [_row(r, runs, figures, names, truths) for r in records]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
@@ -53,7 +53,8 @@ def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truth
     return (([r.field] if runs else []) + [str(r.stage), _num(r.eps), ",".join(f"{k:.3g}" for k in r.kappa),
                                           str(r.points), str(r.iterations), _num(r.loss)]
             + [_num(r.figures.get(f, math.nan), ".3f" if f == "gamma" else ".2e") for f in figures]
-            + [_num(r.rel_l2), _num(r.max_error)] + params + [f"{r.wall_time:.1f}", "yes" if r.kept else "no"])
+            + [_num(r.rel_l2), _num(r.max_error)] + params
+            + [f"{r.wall_time:.1f}", _num(math.nan if r.peak_memory is None else r.peak_memory / 1e9, ".2f"), "yes" if r.kept else "no"])
 
 
 def parameter_lines(solution: Solution, truths: dict[str, float | None]) -> list[str]:

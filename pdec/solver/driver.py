@@ -23,7 +23,7 @@ import jax
 import numpy as np
 
 from pdec.records import StageRecord, StopReason, finished
-from pdec.solver import keys
+from pdec.solver import keys, memory
 from pdec.solver.optimize import Progress
 from pdec.solver.stages.base import StageKind
 from pdec.solver.tasks.base import Attempt, State, Task
@@ -111,6 +111,7 @@ def run(task: Task, schedule: Schedule, stops: Stops, *, key: jax.Array, label: 
     previous = scores[-1] if scores else math.inf
     for k in range(len(records) + 1, stops.max_stages + 1):
         t0 = time.perf_counter()
+        memory.reset_peak()
         kind = schedule(k)
         setup = task.prepare(state, kind, k)
         if setup.eps == 0.0 or not np.isfinite(setup.eps):
@@ -126,7 +127,8 @@ def run(task: Task, schedule: Schedule, stops: Stops, *, key: jax.Array, label: 
             points=setup.points, iterations=attempt.iterations, loss=float(attempt.loss), rel_l2=m.rel_l2,
             max_error=m.max_error, score=m.score, wall_time=time.perf_counter() - t0, kept=kept,
             stop=stop_reason(attempt.loss, kept, m.rel_l2, m.score, previous, k, stops),
-            figures={**attempt.figures, **m.figures}, parameters=dict(new.parameters)))
+            figures={**attempt.figures, **m.figures}, parameters=dict(new.parameters),
+            peak_memory=memory.peak_bytes()))
         if kept:
             state = new
             previous = m.score if np.isfinite(m.score) else previous

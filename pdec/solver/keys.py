@@ -15,6 +15,7 @@ RETRY = 7919  # the safer second attempt of a stage
 RESAMPLE = 1000  # + chunk: Adam's fresh collocation points
 FIT_POINTS = 10**6 + 2  # random sample points of a fit stage (3D and up)
 DATA_START = 10**6 + 3  # the fit of the observed fields that starts an inverse solve
+SPECTRUM_LINES = 10**6 + 4  # + axis: the random lines of a residual's spectrum (from 4 coordinates on)
 
 
 def root(seed: int) -> jax.Array:
@@ -71,6 +72,12 @@ def equation_resample(run: jax.Array, k: int, chunk: int) -> jax.Array:
 def data_start(run: jax.Array) -> jax.Array:
     """The inverse start's features and held-out observations (`pdec.solver.data_start`)."""
     return jax.random.fold_in(run, DATA_START)
+
+
+def spectrum_lines(stage_points: jax.Array, axis: int) -> jax.Array:
+    """The lines along ``axis`` on which stage k's residual spectrum is taken (from
+    ``equation_points(run, k)``)."""
+    return jax.random.fold_in(stage_points, SPECTRUM_LINES + axis)
 
 
 def retry(stage: jax.Array) -> jax.Array:

@@ -82,3 +82,13 @@ def periodic_pairs(key: Array, lower, upper, coordinate: str, coordinates: tuple
     axis = coordinates.index(coordinate)
     base = latin_hypercube(key, lo, hi, n) if len(coordinates) > 1 else jnp.zeros((1, 1))
     return base.at[:, axis].set(lo[axis]), base.at[:, axis].set(hi[axis])
+
+
+def axis_lines(key: Array, lower, upper, axis: int, lines: int, n: int) -> Array:
+    """``lines`` random lines parallel to ``axis`` through the box, n evenly spaced points on
+    each (ends included): shape (lines * n, d), line by line. A spectrum along each axis from
+    d * lines * n points, where a tensor grid would need n^d."""
+    lo, hi = _box(lower, upper)
+    base = latin_hypercube(key, lo, hi, lines)
+    along = lo[axis] + (hi[axis] - lo[axis]) * jnp.linspace(0.0, 1.0, n)
+    return jnp.repeat(base, n, axis=0).at[:, axis].set(jnp.tile(along, lines))

@@ -80,6 +80,12 @@ class StageKind(abc.ABC):
         del fields
         return n
 
+    def largest_array(self, rows: int, in_dim: int, fields: int, parameters: int) -> tuple[float, str]:
+        """The bytes of the largest array a fit of ``rows`` residual rows builds, and what it is
+        (for refusing a run that would not fit before it starts; default: none worth counting)."""
+        del rows, in_dim, fields, parameters
+        return 0.0, ""
+
     def retry(self) -> "StageKind":
         """The settings of a second attempt after a non-finite loss (default: the same)."""
         return self

@@ -28,6 +28,7 @@ from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
 MAX_ENTRIES = 1.2e8  # of a stage's matrix (rows x unknowns, ~1 GB in float64): caps the points
 MIN_STEP_GAIN = 1.01  # a Gauss-Newton step that lowers the loss by less than 1% ends the solve
+COPIES = 3  # of the matrix at once during a solve: it, its unit-column copy, the SVD's work arrays
 HALVINGS = 8  # a step is halved at most this often before the solve gives up on it
 
 
@@ -88,14 +89,16 @@ def gauss_newton(lin: Linearized, max_steps: int, progress=None) -> GaussNewton:
 class Collocation(StageKind):
     """A stage of ``features`` drawn sine features per field, solved by linear least squares
     (Gauss-Newton, at most ``steps`` solves, where the problem is nonlinear), on ``points``
-    interior points at stage 1. Stage 1's features reach frequency ``band`` on every axis (what
-    the solution needs is not known yet); later stages' follow the residual (`tasks.collocation`).
+    interior points at stage 1. Stage 1's features reach frequency ``band`` on every axis, more
+    where the data hold more; later stages' follow the residual where ``follow``
+    (`tasks.collocation`).
     Equations only; the `solver` options adam, iterations and width do not apply."""
 
     features: int = 1500
     points: int = 4000  # interior collocation points of stage 1 (later stages get more)
     band: float = 20.0  # stage 1's top feature frequency per axis, radians per unit of z
     steps: int = 30
+    follow: bool = True  # later stages follow the residual's frequency (else keep ``band``)
 
     def sample_points(self, d: int) -> int:
         return self.points
@@ -103,6 +106,11 @@ class Collocation(StageKind):
     def limit_points(self, n: int, fields: int) -> int:
         """Rows of the stage's matrix within MAX_ENTRIES (a 3D stage 4 would need 1.5 GB)."""
         return int(min(n, MAX_ENTRIES // ((self.features + 1) * fields)))
+
+    def largest_array(self, rows, in_dim, fields, parameters) -> tuple[float, str]:
+        """The stage's least-squares matrix, times COPIES (it, its unit-column copy, LAPACK's work)."""
+        cols = (self.features + 1) * fields + parameters
+        return 8.0 * COPIES * rows * cols, f"its {rows:,} x {cols:,} least-squares matrix ({COPIES} copies)"
 
     @property
     def sine(self) -> bool:

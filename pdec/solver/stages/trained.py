@@ -87,6 +87,15 @@ class Trained(StageKind):
         params, res = optimizer.minimize(setup, params, progress)
         return Fitted(params, res.loss, iters + res.iterations)
 
+    def largest_array(self, rows, in_dim, fields, parameters) -> tuple[float, str]:
+        """Levenberg-Marquardt's dense Jacobian, rows x weights (none where L-BFGS takes over)."""
+        sizes = (in_dim, *self.widths, 1)
+        weights = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        if not isinstance(self.optimizer, LevenbergMarquardt) or rows * weights > LM_MAX_JACOBIAN:
+            return 0.0, ""
+        cols = weights * fields + parameters
+        return 8.0 * rows * cols, f"its {rows:,} x {cols:,} Jacobian"
+
     def retry(self) -> "Trained":
         """Adam's step 10x smaller."""
         return replace(self, adam_lr=self.adam_lr * 0.1)

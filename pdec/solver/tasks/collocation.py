@@ -20,15 +20,15 @@ from pdec.solver.tasks.base import Attempt
 
 Array = jnp.ndarray
 
-BAND_FACTOR = 2.0  # stages 2+: up to this times the residual's dominant frequency (at least the first band)
+BAND_FACTOR = 2.0  # a stage's band: up to this times the dominant frequency (at least the first band)
 GAMMA = 0.5  # the equation rows' weight against the conditions' (each group normalized to 1)
 
 
 def band(kind: Collocation, kappa: Array, k: int) -> Array:
-    """The top feature frequency per axis of stage k: the kind's first band at stage 1, then
-    BAND_FACTOR times the residual's dominant frequency (``kappa``: 2 pi f per axis), at least
-    the first band."""
-    if k == 1:
+    """The top feature frequency per axis of stage k: BAND_FACTOR times ``kappa`` (2 pi f per
+    axis: at stage 1 the data's dominant frequency, `equations.data_kappa`; later the
+    residual's, unless the kind keeps its band: ``follow`` off), at least the kind's first band."""
+    if k > 1 and not kind.follow:
         return jnp.full(kappa.shape, kind.band)
     return jnp.maximum(BAND_FACTOR * kappa, kind.band)
 

@@ -28,13 +28,13 @@ from pdec.language.problem import Problem
 from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
 from pdec.records import ParameterStart
-from pdec.solver import data_start, driver, keys, network, observation_fit, spectrum
+from pdec.solver import data_start, driver, keys, memory, network, observation_fit, spectrum
 from pdec.solver.blocks import Block, block_multipliers, frozen_field, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
 from pdec.solver.driver import Schedule, Stops
 from pdec.solver.gamma import choose_gamma
 from pdec.solver.optimize import Progress
-from pdec.solver.sampling import uniform_grid
+from pdec.solver.sampling import axis_lines, uniform_grid
 from pdec.solver.schedules import equation_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
 from pdec.solver.stages.collocation import Collocation
@@ -45,6 +45,9 @@ from pdec.solver.tasks.base import Attempt, Measure, State
 Array = jnp.ndarray
 
 
+GRID_DIMENSIONS = 3  # the residual's spectrum on a full grid up to here (24^3 points in 3D)
+LINES = 64  # beyond: per axis, this many random lines of the grid's points per axis (d * 64 * 24 in all)
+SLOW = 0.75  # cycles per unit of z: the spectrum's first bin (~0.48) is no frequency to reach
 GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
 
 
@@ -173,25 +176,61 @@ def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, floa
     return eq_rms, cond_max
 
 
-def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: EquationSettings, k: int):
-    """eps and kappa for stage k from the equation residual of the earlier stages.
+def residual_spectrum(problem: Problem, residuals, fields, params, cfg: EquationSettings,
+                      key: jax.Array) -> tuple[list[float], list[np.ndarray]]:
+    """The dominant frequency per axis of ``residuals`` (lowered, each evaluated on ``fields``,
+    or on zero fields where None; the largest over them), in cycles per unit of the normalized
+    coordinate, and their values: from an FFT on a uniform grid up to GRID_DIMENSIONS
+    coordinates, beyond along LINES random lines parallel to each axis (``key``,
+    `keys.spectrum_lines`), so the cost grows as d * LINES * n, not n^d."""
+    d = problem.dimension
+    n = per_dimension(cfg.analysis_points, d)
+
+    def values_at(r, pts):
+        derivs = evaluate_fields(fields, pts, r.needs) if fields is not None else \
+            {need: jnp.zeros(pts.shape[0]) for need in r.needs}
+        return np.asarray(r(pts, derivs, params))
+
+    grid = uniform_grid(problem.lower, problem.upper, n) if d <= GRID_DIMENSIONS else None
+    lines = None if grid is not None else [
+        axis_lines(keys.spectrum_lines(key, axis), problem.lower, problem.upper, axis, LINES, n) for axis in range(d)]
+    values, freqs = [], []
+    for r in residuals:
+        if grid is not None:
+            values.append(values_at(r, grid))
+            freqs.append(spectrum.grid_frequencies(values[-1].reshape((n,) * d)))
+            continue
+        per_axis = []
+        for axis, pts in enumerate(lines):
+            values.append(values_at(r, pts))
+            per_axis.append(spectrum.grid_frequencies(values[-1].reshape(LINES, n))[1])
+        freqs.append(tuple(per_axis))
+    return [max(fs) for fs in zip(*freqs)], values
+
+
+def data_kappa(problem: Problem, lowered: Lowered, params, cfg: EquationSettings, key: jax.Array) -> Array:
+    """2 pi times the dominant frequency per axis of what the solution must match: every
+    equation's and condition's residual at zero fields (the forcing, and the boundary and initial
+    data extended over the box), so that stage 1 reaches the frequencies its data hold (the
+    initial condition sin(20 pi x) of PINNacle's Heat2d-MS: 10 cycles over x). Frequencies up to
+    SLOW count as none: the FFT's first bin is what its window leaves of any slow trend."""
+    freqs, _ = residual_spectrum(problem, lowered.equations + lowered.conditions, None, params, cfg, key)
+    return spectrum.kappa_from_frequencies([f if f > SLOW else 0.0 for f in freqs])
+
+
+def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: EquationSettings, k: int,
+                 key: jax.Array):
+    """eps and kappa for stage k > 1 from the equation residual of the earlier stages.
 
     kappa per axis: 2 pi times the residual's dominant frequency (cycles per unit of the
-    normalized coordinate), from an FFT on a uniform grid. eps: the residual's RMS divided by
+    normalized coordinate, `residual_spectrum`). eps: the residual's RMS divided by
     (2 pi f_phys)^m, f_phys in cycles per physical unit and m the equations' order: the
     correction is m derivatives smoother than the residual it removes (the caller raises it to
-    at least `value_condition_size`).
+    at least `value_condition_size`). Stage 1: eps 1, kappa 1.
     """
-    d = problem.dimension
     if k == 1:
-        return 1.0, jnp.ones(d)
-    n = per_dimension(cfg.analysis_points, d)
-    grid = uniform_grid(problem.lower, problem.upper, n)
-    residuals = []
-    for r in lowered.equations:
-        values = evaluate_fields(fields, grid, r.needs)
-        residuals.append(np.asarray(r(grid, values, params)).reshape((n,) * d))
-    freqs = [max(fs) for fs in zip(*(spectrum.grid_frequencies(r) for r in residuals))]
+        return 1.0, jnp.ones(problem.dimension)
+    freqs, residuals = residual_spectrum(problem, lowered.equations, fields, params, cfg, key)
     kappa = spectrum.kappa_from_frequencies(freqs)
     order = max(eq.max_order for eq in problem.equations) or 1
     span = problem.upper - problem.lower
@@ -267,14 +306,33 @@ class EquationTask:
     def stage_key(self, run: jax.Array, k: int) -> jax.Array:
         return keys.equation_stage(run, k)
 
-    def _sampled(self, key: jax.Array, k: int, kind: StageKind) -> tuple[Block, ...]:
-        """Every block of the problem on stage k's number of freshly sampled points."""
+    def _counts(self, k: int, kind: StageKind) -> tuple[int, int]:
+        """Stage k's interior and face points (per face, per condition)."""
         cfg, d = self.settings, self.problem.dimension
         grow = cfg.growth ** (k - 1)
         first = per_dimension(cfg.interior_points, d) if cfg.interior_points else kind.sample_points(d)
         n_int = dev.round_up(kind.limit_points(int(first * grow), len(self.fields)), self.mesh)
-        n_face = dev.round_up(int(per_dimension(cfg.face_points, d) * grow), self.mesh)
-        return problem_blocks(self.problem, self.lowered, key, n_int, n_face, cfg.gpinn_weight(d, kind) is not None)
+        return n_int, dev.round_up(int(per_dimension(cfg.face_points, d) * grow), self.mesh)
+
+    def _sampled(self, key: jax.Array, k: int, kind: StageKind) -> tuple[Block, ...]:
+        """Every block of the problem on stage k's number of freshly sampled points."""
+        n_int, n_face = self._counts(k, kind)
+        gpinn = self.settings.gpinn_weight(self.problem.dimension, kind) is not None
+        return problem_blocks(self.problem, self.lowered, key, n_int, n_face, gpinn)
+
+    def check_memory(self, schedule: Schedule, stages: int) -> None:
+        """Refuse, before any work, a run one of whose stages would not fit in free memory
+        (`pdec.solver.memory`): each stage's largest array from its residual rows."""
+        p, d = self.problem, self.problem.dimension
+        free = memory.available_bytes()
+        for k in range(1, stages + 1):
+            kind = schedule(k)
+            n_int, n_face = self._counts(k, kind)
+            gpinn = d if self.settings.gpinn_weight(d, kind) is not None else 0
+            rows = n_int * len(p.equations) * (1 + gpinn) + n_face * (len(p.conditions) + len(p.periodic)) \
+                + sum(o.values.size for o in p.observations)
+            need, what = kind.largest_array(rows, d, len(self.fields), len(p.parameters))
+            memory.check_fits(k, need, what, free)
 
     def _based(self, blocks: tuple[Block, ...], frozen) -> tuple[Block, ...]:
         """The blocks placed on the devices with the frozen stages' values cached."""
@@ -287,12 +345,15 @@ class EquationTask:
                             hint="least-squares stages over the Chebyshev angle are for fits")
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         frozen = frozen_fields(state.stages, self.fields, self.lower, self.upper)
-        eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k)
+        eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k,
+                                  keys.equation_points(self.key, k))
         sampled = self._sampled(keys.equation_points(self.key, k), k, kind)
         blocks = self._based(sampled, frozen)
         if k > 1:
             eps = max(eps, value_condition_size(blocks, params))
         if isinstance(kind, Collocation):
+            if k == 1:  # the frequencies the data hold (stages 2+: the residual's)
+                kappa = data_kappa(self.problem, self.lowered, params, self.settings, keys.equation_points(self.key, k))
             return EquationSetup(eps, collocation.band(kind, kappa, k), int(sampled[0].size), residual=None,
                                  blocks=blocks, parameters=params)
         batches = self._batches(k, kind, sampled, blocks, frozen) if self.settings.resample else None
@@ -367,6 +428,8 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
     task = EquationTask(problem, lowered, cfg, key, dev.mesh(devices))
     lo, hi, names = task.lower, task.upper, task.fields
 
+    schedule = cfg.schedule or equation_schedule(problem.dimension)
+    task.check_memory(schedule, max_stages)
     begin = start.start if start is not None and start.start is not None else task.start()
     if on_start is not None:
         on_start(begin)
@@ -378,7 +441,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
     if start is not None:
         state = State(start.stages, {p: float(start.parameters[p]) for p in state.parameters})
     report = lambda st, records: callback(solution(st, records))  # noqa: E731
-    state, records = driver.run(task, cfg.schedule or equation_schedule(problem.dimension),
+    state, records = driver.run(task, schedule,
                                 Stops(tol, max_stages, min_gain=None), key=key,
                                 start=(state, tuple(start.report) if start is not None else ()),
                                 callback=report if callback is not None else None, progress=progress)
