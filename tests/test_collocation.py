@@ -11,7 +11,7 @@ from pdec.solver import features, lstsq
 from pdec.solver.blocks import block_multipliers, problem_blocks
 from pdec.solver.derivatives import derivative
 from pdec.solver.driver import Schedule
-from pdec.solver.linearized import Linearized, feature_matrices
+from pdec.solver.linearized import Features, Linearized
 from pdec.solver.network import apply
 from pdec.solver.stages.collocation import Collocation, gauss_newton
 from pdec.solver.stages.trained import LevenbergMarquardt, Trained
@@ -41,7 +41,7 @@ def linearized(path, n_int=60, n_face=10, width=40, seed=0):
                                                              n_int, n_face))
     params = {p.name: jnp.float64(p.guess) for p in problem.parameters}
     nets = {n: features.draw(jax.random.PRNGKey(seed + 1 + i), d, width) for i, n in enumerate(problem.field_names)}
-    mats = feature_matrices(blocks, nets, jnp.full(d, 6.0), lo, hi)
+    mats = Features(nets, jnp.full(d, 6.0), lo, hi)
     return Linearized(blocks, tuple(block_multipliers(blocks, params, 0.5)), mats, 0.7, problem.field_names,
                       params, width + 1)
 

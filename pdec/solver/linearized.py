@@ -27,15 +27,23 @@ from pdec.solver.blocks import Block, Key
 from pdec.solver.network import Params
 
 Array = jnp.ndarray
-# per block, per site: the feature matrix (M, width + 1) of each need
-Matrices = tuple[tuple[Mapping[Key, Array], ...], ...]
 
 
-def feature_matrices(blocks: tuple[Block, ...], nets: Mapping[str, Params], kappa: Array, lower: Array,
-                     upper: Array) -> Matrices:
-    """D^a Phi of each need's field at each block's sites."""
-    return tuple(tuple({key: features.matrix(nets[key[0]], kappa, lower, upper, pts, key[1]) for key in b.needs}
-                       for pts in b.sites) for b in blocks)
+@dataclass(frozen=True)
+class Features:
+    """Every field's drawn stage network and the map to it: D^a Phi at any points, computed
+    where it is used (inside the jitted residual and system), never stored. A stored matrix per
+    need (five for a 5-D Laplacian) held five times the system's own size (poisson5d stage 4:
+    12 GB peak)."""
+
+    nets: Mapping[str, Params]
+    kappa: Array
+    lower: Array
+    upper: Array
+
+    def at(self, points: Array, key: Key) -> Array:
+        """D^alpha Phi of field key[0], alpha = key[1], at ``points``: (M, width + 1)."""
+        return features.matrix(self.nets[key[0]], self.kappa, self.lower, self.upper, points, key[1])
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ class Linearized:
 
     blocks: tuple[Block, ...]  # frozen stages cached (``base``)
     multipliers: tuple[float, ...]
-    matrices: Matrices
+    features: Features
     eps: float
     fields: tuple[str, ...]
     parameters: Mapping[str, Array]  # the values before the stage
@@ -77,8 +85,8 @@ class Linearized:
 
 def _values(lin: Linearized, i: int, coef) -> tuple[dict[Key, Array], ...]:
     b = lin.blocks[i]
-    return tuple({key: base[key] + lin.eps * (mats[key] @ coef[key[0]]) for key in b.needs}
-                 for base, mats in zip(b.base, lin.matrices[i]))
+    return tuple({key: base[key] + lin.eps * (lin.features.at(pts, key) @ coef[key[0]]) for key in b.needs}
+                 for base, pts in zip(b.base, b.sites))
 
 
 def _params(lin: Linearized, dp) -> dict[str, Array]:
@@ -111,7 +119,7 @@ def _block_system(lin: Linearized, i: int, coef, dp) -> tuple[Array, Array]:
             tangent = tuple({k: (jnp.ones_like(v) if (t, k) == (s, key) else v) for k, v in z.items()}
                             for t, z in enumerate(zero_v))
             _, g = jax.jvp(lambda v: _block_residual(lin, i, v, params), (values,), (tangent,))
-            columns[key[0]] = columns[key[0]] + g[..., None] * (lin.eps * lin.matrices[i][s][key])[:, None, :]
+            columns[key[0]] = columns[key[0]] + g[..., None] * (lin.eps * lin.features.at(lin.blocks[i].sites[s], key))[:, None, :]
     cols = [columns[f].reshape(-1, lin.width) for f in lin.fields]
     for p in lin.parameters:
         tangent = {q: (jnp.ones_like(v) if q == p else v) for q, v in zero_p.items()}
@@ -127,5 +135,6 @@ def _system(lin: Linearized, x: Array) -> tuple[Array, Array]:
     return jnp.concatenate([a for a, _ in parts]), jnp.concatenate([r for _, r in parts])
 
 
-jax.tree_util.register_dataclass(Linearized, data_fields=["blocks", "matrices", "parameters"],
+jax.tree_util.register_dataclass(Features, data_fields=["nets", "kappa", "lower", "upper"], meta_fields=[])
+jax.tree_util.register_dataclass(Linearized, data_fields=["blocks", "features", "parameters"],
                                  meta_fields=["multipliers", "eps", "fields", "width"])

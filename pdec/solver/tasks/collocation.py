@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from pdec.solver import keys
 from pdec.solver.blocks import block_multipliers
 from pdec.solver.features import with_coefficients
-from pdec.solver.linearized import Linearized, feature_matrices
+from pdec.solver.linearized import Features, Linearized
 from pdec.solver.stages.collocation import Collocation, CollocationSetup
 from pdec.solver.tasks.base import Attempt
 
@@ -42,9 +42,8 @@ def attempt(setup, kind: Collocation, key: jax.Array, k: int, fields: tuple[str,
     params = setup.parameters
     gamma = GAMMA if gamma is None else gamma
     multipliers = tuple(block_multipliers(setup.blocks, params, gamma, gpinn))
-    matrices = feature_matrices(setup.blocks, nets, setup.kappa, lower, upper)
     width = int(nets[fields[0]][0][0].shape[1]) + 1
-    lin = Linearized(setup.blocks, multipliers, matrices, float(setup.eps), fields, params, width)
+    lin = Linearized(setup.blocks, multipliers, Features(nets, setup.kappa, lower, upper), float(setup.eps), fields, params, width)
     fitted = kind.fit(CollocationSetup(setup.eps, setup.kappa, setup.points, None, linearized=lin), None, progress)
     solve = fitted.params
     coef, dp = lin.split(jnp.asarray(solve.x))

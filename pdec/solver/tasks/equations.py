@@ -213,9 +213,10 @@ def data_kappa(problem: Problem, lowered: Lowered, params, cfg: EquationSettings
     equation's and condition's residual at zero fields (the forcing, and the boundary and initial
     data extended over the box), so that stage 1 reaches the frequencies its data hold (the
     initial condition sin(20 pi x) of PINNacle's Heat2d-MS: 10 cycles over x). Frequencies up to
-    SLOW count as none: the FFT's first bin is what its window leaves of any slow trend."""
+    SLOW count as none (kappa 0: the kind's band alone): the FFT's first bin is what its window
+    leaves of any slow trend."""
     freqs, _ = residual_spectrum(problem, lowered.equations + lowered.conditions, None, params, cfg, key)
-    return spectrum.kappa_from_frequencies([f if f > SLOW else 0.0 for f in freqs])
+    return spectrum.kappa_from_frequencies([f if f > SLOW else 0.0 for f in freqs], minimum=0.0)
 
 
 def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: EquationSettings, k: int,
