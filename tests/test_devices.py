@@ -71,7 +71,8 @@ def test_two_devices_give_the_one_device_solve(tmp_path):
             # ~4e-15) is made of such roundings, so it agrees to its absolute size, not in ratio.
             assert abs(a.loss - b.loss) <= RTOL * abs(a.loss) + 1e-24, (name, a.stage, a.loss, b.loss)
             # an error is a difference of values known to ~1e-16 of their size: a looser bound
-            assert abs(a.rel_l2 - b.rel_l2) <= 1e-9 * a.rel_l2 + 1e-17
+            # (at the floor, 3e-16, the error is itself rounding: the split moved it by 1.5e-17)
+            assert abs(a.rel_l2 - b.rel_l2) <= 1e-9 * a.rel_l2 + 1e-16
         assert close(one(x), two(x)) <= RTOL, name
         used = [json.loads((tmp_path / f"{name}{n}" / "report.json").read_text())["devices"] for n in "12"]
         assert used == [{"count": n, "kind": "cpu", "platform": "cpu"} for n in (1, 2)]

@@ -43,6 +43,7 @@ def test_a_source_of_thousands_of_terms_compiles_and_lowers():
     ("log(-1 - x^2)", "the right side is not real at x = -1", 17),
     ("1/x", "the right side is not finite at x = 0", 17),
     ("1/(x - 0.3)", "the right side is not finite at x = 0.3", 17),  # between the grid's nodes
+    ("sin(pi/0*x)", "the right side divides by zero", 17),  # SymPy's zoo: found by the fuzz test
 ])
 def test_known_functions_that_are_not_finite_and_real_are_refused_at_their_place(rhs, message, column):
     err = refused(HEAD + f"equation u_xx = {rhs}\n" + TAIL)

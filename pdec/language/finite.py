@@ -97,6 +97,8 @@ def check_finite(expr: sp.Expr, coordinates: tuple[Coordinate, ...], location: L
     ``parameters``: the guesses of the unknown parameters given so far."""
     names = [c.name for c in coordinates]
     known = known_part(expr, tuple(names), parameters)
+    if known.has(sp.zoo, sp.oo, sp.nan):  # e.g. pi/0*x: SymPy keeps an infinity no printer can write
+        raise PdecError(f"{what} divides by zero or is infinite", where, hint=HINT)
     huge = _huge(known)
     if huge is not None:
         exponent = int(sp.floor(sp.log(abs(huge), 10)))

@@ -22,7 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from pdec.solver import features, optimize
+from pdec.solver import features, lstsq, optimize
 from pdec.solver.network import Params
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
@@ -48,7 +48,7 @@ def solve_output_layer(residual: optimize.Residual, params: Params) -> tuple[Par
         return jnp.concatenate([jw.reshape(m, -1), jb.reshape(m, -1)], axis=1), r(zero)
 
     a, r0 = system(hidden)
-    coef = np.linalg.lstsq(np.asarray(a), -np.asarray(r0), rcond=None)[0]
+    coef = lstsq.solve(a, -r0).x
     n_w = w.size
     last = (jnp.asarray(coef[:n_w].reshape(w.shape)), jnp.asarray(coef[n_w:].reshape(b.shape)))
     out = (*hidden, last)
@@ -57,13 +57,16 @@ def solve_output_layer(residual: optimize.Residual, params: Params) -> tuple[Par
 
 @dataclass(frozen=True)
 class LeastSquares(StageKind):
-    """A stage of ``features`` drawn sine features over the Chebyshev angle, output layer solved.
+    """A stage of ``features`` drawn sine features, output layer solved: over the Chebyshev
+    angle up to the residue's band, or (``band`` given) over z up to ``band`` on every axis.
 
     The `solver` options adam, iterations and width do not apply (nothing is trained; the
     feature count follows the residue). For fits only: an equation's residual is affine in the
     output layer only where the equation is linear in the fields."""
 
     features: int = 3000
+    band: float | None = None  # None: the residue's Chebyshev band, over the angle; else this top
+    # frequency on every axis (radians per unit of z), over z itself, at random points
 
     @property
     def sine(self) -> bool:
@@ -71,7 +74,7 @@ class LeastSquares(StageKind):
 
     @property
     def angle(self) -> bool:
-        return True
+        return self.band is None
 
     def init(self, key, in_dim, width_cap=None) -> Params:
         return features.draw(key, in_dim, min(self.features, width_cap or math.inf))

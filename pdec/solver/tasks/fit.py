@@ -209,12 +209,16 @@ class ClosedFormTask(_FitTask):
         grid scaled so there are between ``points_per_feature`` points per feature (enough to pin
         the coefficients down between the points, few enough to keep the solve affordable)."""
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
+        lo, hi = (f * s.features for f in cfg.points_per_feature)
+        if s.band is not None:  # a fixed band: as many random points as the features can take
+            n = dev.round_up(int(hi), self.mesh)
+            z = dev.place(jax.random.uniform(keys.fit_points(self.key, k), (n, d), jnp.float64, -1.0, 1.0), self.mesh)
+            return _stage_setup(z, self._residue(stages, z), jnp.full(d, s.band), s, self.mesh)
         n_an = per_dimension(cfg.analysis_points, d)
         r = np.asarray(self._residue(stages, _features_grid(n_an, d, True))).reshape((n_an,) * d)
         band = spectrum.chebyshev_band(r, max_modes=s.features / cfg.features_per_mode)
         kappa = jnp.asarray([max(1.0, math.pi * b / 2.0) for b in band], dtype=jnp.float64)
         modes = math.prod(b + 1 for b in band)
-        lo, hi = (f * s.features for f in cfg.points_per_feature)
         scale = min(max(cfg.band_points, (lo / modes) ** (1.0 / d)), (hi / modes) ** (1.0 / d))
         n_axis = [max(2, math.ceil(scale * (b + 1))) for b in band]
         if d > 2:
@@ -242,7 +246,9 @@ class DataTask(_FitTask):
     def setup(self, stages, s: StageKind) -> StageSetup:
         e = self.y_train - _sum(stages, self.z_train) if stages else self.y_train
         d = self.in_dim
-        if s.sine and stages:
+        if isinstance(s, LeastSquares) and s.band is not None:
+            kappa = jnp.full(d, s.band)
+        elif s.sine and stages:
             t = network.features(self.z_train, s.angle)
             freqs = spectrum.scattered_frequencies(t, e)
             # A least-squares stage draws frequencies up to kappa: scattered data cannot be resampled
