@@ -25,26 +25,31 @@ def reset_peak() -> None:
         pass
 
 
-def peak_bytes() -> float:
-    """The resident high-water mark since the last `reset_peak` (or since the process began)."""
+def _kib(path: str, name: str) -> float | None:
+    """The bytes of a ``NAME:  N kB`` line of a /proc file (None where there is none)."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name + ":"):
                 return float(line.split()[1]) * 1024.0
     except OSError:
         pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return float(peak) * (1.0 if sys.platform == "darwin" else 1024.0)
+    return None
+
+
+def peak_bytes() -> float:
+    """The resident high-water mark since the last `reset_peak` (or since the process began)."""
+    peak = _kib("/proc/self/status", "VmHWM")
+    if peak is not None:
+        return peak
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return float(rss) * (1.0 if sys.platform == "darwin" else 1024.0)
 
 
 def available_bytes() -> float:
     """Memory the machine has free now (Linux: MemAvailable; else free pages; inf if unknown)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return float(line.split()[1]) * 1024.0
-    except OSError:
-        pass
+    free = _kib("/proc/meminfo", "MemAvailable")
+    if free is not None:
+        return free
     try:
         return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
     except (ValueError, OSError, AttributeError):

@@ -72,10 +72,7 @@ class Trained(StageKind):
         return network.init_stage(key, in_dim, self.widths, 1, self.sine_first)
 
     def fit(self, setup: StageSetup, params, progress=None) -> Fitted:
-        optimizer = self.optimizer
-        if isinstance(optimizer, LevenbergMarquardt) and \
-                setup.points * network.count_parameters(params) > LM_MAX_JACOBIAN:
-            optimizer = LBFGS(LBFGS_FALLBACK_ITERATIONS)
+        optimizer = self._optimizer(setup.points, network.count_parameters(params))
         iters = 0
         if self.adam_steps > 0:
             if setup.batches is not None:
@@ -87,11 +84,18 @@ class Trained(StageKind):
         params, res = optimizer.minimize(setup, params, progress)
         return Fitted(params, res.loss, iters + res.iterations)
 
+    def _optimizer(self, rows: int, weights: int):
+        """The stage's optimizer, or L-BFGS where LM's Jacobian (rows x weights) would exceed
+        LM_MAX_JACOBIAN."""
+        if isinstance(self.optimizer, LevenbergMarquardt) and rows * weights > LM_MAX_JACOBIAN:
+            return LBFGS(LBFGS_FALLBACK_ITERATIONS)
+        return self.optimizer
+
     def largest_array(self, rows, in_dim, fields, parameters) -> tuple[float, str]:
         """Levenberg-Marquardt's dense Jacobian, rows x weights (none where L-BFGS takes over)."""
         sizes = (in_dim, *self.widths, 1)
         weights = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-        if not isinstance(self.optimizer, LevenbergMarquardt) or rows * weights > LM_MAX_JACOBIAN:
+        if not isinstance(self._optimizer(rows, weights), LevenbergMarquardt):
             return 0.0, ""
         cols = weights * fields + parameters
         return 8.0 * rows * cols, f"its {rows:,} x {cols:,} Jacobian"

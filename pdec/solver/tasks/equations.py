@@ -346,15 +346,15 @@ class EquationTask:
                             hint="least-squares stages over the Chebyshev angle are for fits")
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         frozen = frozen_fields(state.stages, self.fields, self.lower, self.upper)
-        eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k,
-                                  keys.equation_points(self.key, k))
-        sampled = self._sampled(keys.equation_points(self.key, k), k, kind)
+        points_key = keys.equation_points(self.key, k)
+        eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k, points_key)
+        sampled = self._sampled(points_key, k, kind)
         blocks = self._based(sampled, frozen)
         if k > 1:
             eps = max(eps, value_condition_size(blocks, params))
         if isinstance(kind, Collocation):
             if k == 1:  # the frequencies the data hold (stages 2+: the residual's)
-                kappa = data_kappa(self.problem, self.lowered, params, self.settings, keys.equation_points(self.key, k))
+                kappa = data_kappa(self.problem, self.lowered, params, self.settings, points_key)
             return EquationSetup(eps, collocation.band(kind, kappa, k), int(sampled[0].size), residual=None,
                                  blocks=blocks, parameters=params)
         batches = self._batches(k, kind, sampled, blocks, frozen) if self.settings.resample else None

@@ -171,8 +171,12 @@ class ClosedFormTask(_FitTask):
         if d <= 2:  # the first axis's count rounded up to a multiple of the devices
             n_axis = [dev.round_up(n_axis[0], self.mesh), *n_axis[1:]]
             return dev.place(tensor_grid([chebyshev_nodes(n) for n in n_axis]), self.mesh)
-        n = dev.round_up(min(math.prod(n_axis), limit or per_dimension(self.settings.max_points, d)), self.mesh)
-        return dev.place(jax.random.uniform(keys.fit_points(self.key, k), (n, d), jnp.float64, -1.0, 1.0),
+        return self._random_points(min(math.prod(n_axis), limit or per_dimension(self.settings.max_points, d)), k)
+
+    def _random_points(self, n: int, k: int) -> jax.Array:
+        """Stage k's n uniform random points (rounded up to a multiple of the devices)."""
+        n = dev.round_up(n, self.mesh)
+        return dev.place(jax.random.uniform(keys.fit_points(self.key, k), (n, self.in_dim), jnp.float64, -1.0, 1.0),
                          self.mesh)
 
     def setup(self, stages, s: StageKind) -> StageSetup:
@@ -211,8 +215,7 @@ class ClosedFormTask(_FitTask):
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
         lo, hi = (f * s.features for f in cfg.points_per_feature)
         if s.band is not None:  # a fixed band: as many random points as the features can take
-            n = dev.round_up(int(hi), self.mesh)
-            z = dev.place(jax.random.uniform(keys.fit_points(self.key, k), (n, d), jnp.float64, -1.0, 1.0), self.mesh)
+            z = self._random_points(int(hi), k)
             return _stage_setup(z, self._residue(stages, z), jnp.full(d, s.band), s, self.mesh)
         n_an = per_dimension(cfg.analysis_points, d)
         r = np.asarray(self._residue(stages, _features_grid(n_an, d, True))).reshape((n_an,) * d)
