@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from pdec.geometry.domain import Geometry
 from pdec.solver import network
 from pdec.errors import PdecError
 from pdec.records import ParameterStart, StageRecord
@@ -85,6 +86,15 @@ class Solution:
     parameters: dict[str, float] = field(default_factory=dict)
     coordinate_names: tuple[str, ...] = ()  # the box's axes in order; () when not known
     start: ParameterStart | None = None  # where an equation solve's parameters started
+    geometry: Geometry | None = None  # the shaped domain it was solved on; None: the box
+
+    def inside(self, points) -> np.ndarray:
+        """Whether each point (N, d) lies in the domain solved on (the box, or the shape in it)."""
+        pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
+        lo, hi = np.asarray(self.lower), np.asarray(self.upper)
+        tol = 1e-12 * (hi - lo)
+        mask = np.all((pts >= lo - tol) & (pts <= hi + tol), axis=1)
+        return mask & self.geometry.contains(pts, 1e-12) if self.geometry is not None else mask
 
     def __call__(self, points) -> jax.Array:
         """The fields at `points` (N, d) (or (N,) in 1D): (N,) for one field, else (N, n_fields)."""

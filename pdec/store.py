@@ -28,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.errors import PdecError
+from pdec.geometry.codec import geometry_from_json, geometry_json
 from pdec.records import ParameterStart, StageRecord, StopReason
 from pdec.solution import Solution, Stage
 
@@ -118,6 +119,8 @@ def save(solution: Solution, directory: str | Path) -> Path:
     }
     if solution.start is not None:
         header["start"] = start_json(solution.start)
+    if solution.geometry is not None:
+        header["geometry"] = geometry_json(solution.geometry)
     _atomic_write(folder / NPZ_NAME, lambda fh: np.savez(fh, **arrays))
     _atomic_write(folder / JSON_NAME, lambda fh: fh.write(json.dumps(header, indent=1).encode()))
     return folder
@@ -212,6 +215,7 @@ def load(directory: str | Path) -> Solution:
             raise ValueError(f"{len(coordinates)} coordinate names for a {len(arrays['lower'])}-dimensional box")
         return Solution(jnp.asarray(arrays["lower"]), jnp.asarray(arrays["upper"]), fields, tuple(stages),
                         report, {k: float(v) for k, v in header.get("parameters", {}).items()}, coordinates,
-                        _start(header.get("start")))
+                        _start(header.get("start")),
+                        geometry_from_json(header["geometry"]) if "geometry" in header else None)
     except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
         raise _damaged(npath, f"cannot read the saved solution ({type(exc).__name__}: {exc})") from None

@@ -13,7 +13,9 @@ SOURCES = [p.read_text() for p in sorted(PROBLEM_DIR.glob("*.pde"))]
 ALPHABET = "xyztuvk_0123456789.+-*/^()[],:=~#\"\n eapisnlodfr"
 WORDS = ["domain", "unknown", "const", "param", "equation", "boundary", "initial", "point",
          "periodic", "observe", "fit", "exact", "all", "lap(u)", "diff(u, x)", "u_xx", "u_t", "pi",
-         "sin(", "2*", "**", "^9^9", "1e999", "1e-3", ".5", "at 3 points", "from \"data/heat.csv\"", "truth k = 1"]
+         "sin(", "2*", "**", "^9^9", "1e999", "1e-3", ".5", "at 3 points", "from \"data/heat.csv\"", "truth k = 1",
+         "disk((0, 0), 1)", " - disk((0.2, 0), 0.3) as hole", " | ", " & ", "polygon((0, 0), (1, 0), (0, 1))",
+         "rest", "u_n", "atan2(y, x)", "x, y in ", ", t in [0, 1]", "ball((0, 0, 0), 1)", "reference u from "]
 
 
 @st.composite

@@ -28,7 +28,7 @@ def imports(tree) -> set[str]:
 
 
 def layer(name: str) -> str:
-    for prefix in ("pdec.language", "pdec.solver", "pdec.cli", "pdec.reference"):
+    for prefix in ("pdec.language", "pdec.solver", "pdec.cli", "pdec.reference", "pdec.geometry"):
         if name == prefix or name.startswith(prefix + "."):
             return prefix
     for top in RESULT | {"pdec.errors", "pdec.settings"}:
@@ -38,9 +38,10 @@ def layer(name: str) -> str:
 
 
 ALLOWED = {
-    "pdec.language": {"pdec.language", "pdec.errors"},
-    "pdec.solver": {"pdec.language", "pdec.solver", "result", "pdec.errors", "pdec.settings"},
-    "result": {"result", "pdec.errors", "pdec.solver.network", "pdec.__version__"},
+    "pdec.geometry": {"pdec.geometry"},  # shapes stand alone (NumPy, SymPy, SciPy's Sobol points)
+    "pdec.language": {"pdec.language", "pdec.geometry", "pdec.errors"},
+    "pdec.solver": {"pdec.language", "pdec.geometry", "pdec.solver", "result", "pdec.errors", "pdec.settings"},
+    "result": {"result", "pdec.geometry", "pdec.errors", "pdec.solver.network", "pdec.__version__"},
     "pdec.reference": {"pdec.reference"},  # reference solutions stand alone (NumPy only)
 }
 

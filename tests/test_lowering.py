@@ -31,7 +31,7 @@ def residual_sizes(problem: Problem, fields, n=300):
     out = []
     for i, r in enumerate(low.equations + low.conditions):
         pts = location_points(jax.random.PRNGKey(i), problem.lower, problem.upper, r.residual.location,
-                              problem.coordinate_names, n)
+                              problem.coordinate_names, n, problem.geometry)
         derivs = evaluate_fields(fields, pts, r.needs)
         value = r(pts, derivs, params)
         scale = 1.0 + max(float(jnp.max(jnp.abs(v))) for v in derivs.values())

@@ -3,7 +3,7 @@
     pdec eval runs/fit2d --at "x=0.5, y=0.1"            ->  u(x=0.5, y=0.1) = 0.4127...
     pdec eval runs/fit2d --points pts.csv --out vals.csv
 
-Values are printed with `repr`, so they read back as the same float64. Points outside the box are
+Values are printed with `repr`, so they read back as the same float64. Points outside the domain are
 evaluated (the networks extrapolate) with a warning; every other mistake raises PdecError.
 """
 
@@ -151,16 +151,19 @@ def read_points(path: str | Path, names: tuple[str, ...]) -> np.ndarray:
 
 
 def outside_box(points: np.ndarray, run: Run) -> str | None:
-    """A warning if some points lie outside the solution's box (their values are extrapolated)."""
+    """A warning if some points lie outside the solution's domain (the box, or the shape in it):
+    their values are extrapolated."""
     lo, hi = np.asarray(run.solution.lower), np.asarray(run.solution.upper)
-    outside = np.any((points < lo) | (points > hi), axis=1)
+    geometry = run.solution.geometry
+    outside = ~run.solution.inside(points) if geometry is not None else np.any((points < lo) | (points > hi), axis=1)
     count = int(np.sum(outside))
     if count == 0:
         return None
     box = ", ".join(f"{n} in [{a!r}, {b!r}]" for n, a, b in zip(run.coordinates, lo.tolist(), hi.tolist()))
+    domain = f"the domain {geometry.describe()}" if geometry is not None else f"the box {box}"
     first = int(np.argmax(outside)) + 1
     where = "the point lies" if len(points) == 1 else f"{count} of {len(points)} points lie (first: point {first})"
-    return f"warning: {where} outside the box {box}; values there are extrapolated, not solved for"
+    return f"warning: {where} outside {domain}; values there are extrapolated, not solved for"
 
 
 def values(run: Run, points: np.ndarray) -> np.ndarray:

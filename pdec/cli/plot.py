@@ -22,6 +22,7 @@ from pdec.errors import PdecError
 from pdec.cli.eval import Run, load_run, values
 
 GRID_1D, GRID_2D = 1000, 200  # points per axis of the pictures
+OUTLINE = 600  # points drawn along each boundary piece of a shaped domain
 FLOOR = 1e-15  # float64's floor for the relative L2 error, drawn on the stages picture
 TINY = 1e-18  # errors of exactly zero are drawn here, so that the log scale can show them
 
@@ -34,6 +35,8 @@ class Grid:
     axes: tuple[np.ndarray, ...]  # the drawn axes' values: 1 in 1D, 2 from 2D on
     labels: tuple[str, ...]  # their coordinate names
     where: str  # "" or, in 3D, the slice: "z = 0.5"
+    inside: np.ndarray | None = None  # in a shaped domain: which points lie in it (the rest is left blank)
+    outline: tuple[np.ndarray, ...] = ()  # in a shaped domain: points along each boundary piece, drawn
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,19 @@ def picture_grid(run: Run) -> Grid:
         mid = 0.5 * (lo[2] + hi[2])
         cols.append(np.full(xx.size, mid))
         where = f"{names[2]} = {mid:g}"
-    return Grid(np.stack(cols, axis=1), (x, y), names[:2], where)
+    points = np.stack(cols, axis=1)
+    geometry = run.solution.geometry
+    if geometry is None or tuple(geometry.axes[:2]) != (0, 1):
+        return Grid(points, (x, y), names[:2], where)
+    rng = np.random.default_rng(0)
+    outline = tuple(geometry.piece_points(rng, i, lo, hi, OUTLINE)[:, :2] for i in geometry.boundary()
+                    if geometry.dim == 2)
+    return Grid(points, (x, y), names[:2], where, run.solution.inside(points), outline)
+
+
+def masked(grid: Grid, values: np.ndarray) -> np.ndarray:
+    """Values at the grid's points, NaN (drawn blank) outside a shaped domain."""
+    return values if grid.inside is None else np.where(grid.inside, values, np.nan)
 
 
 def exact_functions(run: Run) -> tuple[dict[str, Callable], tuple[str, ...]]:
@@ -103,9 +118,12 @@ def draw_fields(grid: Grid, panels: dict[str, np.ndarray], title: str, log: bool
             ax.grid(True, alpha=0.3)
             continue
         x, y = grid.axes
-        norm = LogNorm(vmin=max(float(np.min(vals)), TINY), vmax=max(float(np.max(vals)), 2 * TINY)) if log else None
+        vals = masked(grid, vals)
+        norm = LogNorm(vmin=max(float(np.nanmin(vals)), TINY), vmax=max(float(np.nanmax(vals)), 2 * TINY)) if log else None
         image = ax.imshow(vals.reshape(len(y), len(x)), origin="lower", aspect="auto", norm=norm,
                           extent=(x[0], x[-1], y[0], y[-1]), cmap="magma" if log else "viridis")
+        for line in grid.outline:
+            ax.scatter(line[:, 0], line[:, 1], s=0.2, color="white" if log else "black")
         ax.set_ylabel(grid.labels[1])
         fig.colorbar(image, ax=ax)
     return fig
@@ -165,7 +183,7 @@ def plot_run(folder: str | Path, out: str | Path | None = None) -> Plotted:
     exact, warnings = exact_functions(run)
     if exact:
         errors = {n: np.abs(vals[:, names.index(n)] - np.asarray(f(grid.points))) for n, f in exact.items()}
-        labelled = {f"|{n} - exact|, max {float(np.max(e)):.2e}": e for n, e in errors.items()}
+        labelled = {f"|{n} - exact|, max {float(np.nanmax(masked(grid, e))):.2e}": e for n, e in errors.items()}
         figures["error.png"] = draw_fields(grid, labelled, "error", log=True)
     elif run.source is not None and not warnings:
         warnings = (f"note: {run.source.name} states no exact solution: no error picture",)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
+import signal
+import threading
 import sys
 from pathlib import Path
 from typing import Any
@@ -107,9 +110,18 @@ def _run(problem: Problem, args: argparse.Namespace, given: SolverOptions, mesh)
         for text in begin.notes:
             print(f"warning: {text}", flush=True)
 
+    guard = Interrupts()
+
+    def progress(*update) -> None:
+        guard.check()
+        line(*update)
+
     try:
-        solution = solve(problem, **folder.options.given(), callback=stage_done, resume=start, progress=line,
-                         devices=devices.size(mesh), on_start=started)
+        with guard:
+            solution = solve(problem, **folder.options.given(), callback=guard.checked(stage_done), resume=start,
+                             progress=progress if line is not None else None, devices=devices.size(mesh),
+                             on_start=started)
+            guard.check()
     except KeyboardInterrupt:
         if line is not None:
             line.clear()
@@ -126,6 +138,51 @@ def _run(problem: Problem, args: argparse.Namespace, given: SolverOptions, mesh)
     print(summary(solution))
     print(f"saved to {folder.path}")
     return exit_status(solution, tol, asked=chosen.tol is not None)
+
+
+def in_gc_callback(frame) -> bool:
+    """Whether ``frame`` runs inside a garbage-collector callback (where an exception is ignored)."""
+    codes = {getattr(c, "__code__", None) for c in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
+
+
+class Interrupts:
+    """Ctrl-C during a solve, raised where it lands and remembered: one that lands in a
+    garbage-collector callback (JAX has one; Python would print the interrupt there as ignored and
+    go on, seen in tests/test_runs.py) is raised at the next progress update or finished stage."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.previous = None
+
+    def __enter__(self) -> "Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self.handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def handle(self, signum, frame) -> None:
+        self.seen = True
+        if not in_gc_callback(frame):  # there it would be printed as ignored, with a traceback
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.seen:
+            raise KeyboardInterrupt
+
+    def checked(self, callback):
+        """``callback`` (a finished stage is saved first), then the check."""
+        def run(*args):
+            callback(*args)
+            self.check()
+        return run
 
 
 def exit_status(solution: Solution, tol: float, *, asked: bool) -> int:

@@ -16,6 +16,7 @@ import numpy as np
 import sympy as sp
 
 from pdec.errors import PdecError
+from pdec.geometry.domain import Geometry
 from pdec.language.parse import span_of
 from pdec.language.problem import Coordinate
 
@@ -50,7 +51,7 @@ def _rows(path_tok: lark.Token, base_dir: Path) -> list[list[str]]:
 
 
 def read_csv(path_tok: lark.Token, names: tuple[str, ...], coordinates: Sequence[Coordinate],
-             base_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+             base_dir: Path, geometry: Geometry | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A CSV with a header naming the coordinates and the fields -> (points, values)."""
     rel, where = unquote(path_tok), span_of(path_tok)
     rows = _rows(path_tok, base_dir)
@@ -74,6 +75,8 @@ def read_csv(path_tok: lark.Token, names: tuple[str, ...], coordinates: Sequence
     d = len(coordinates)
     lo, hi = bounds(coordinates)
     outside = np.any((data[:, :d] < lo - 1e-12) | (data[:, :d] > hi + 1e-12), axis=1)
+    if geometry is not None:
+        outside |= ~geometry.contains(data[:, :d], 1e-9)
     if np.any(outside):
         raise PdecError(f"'{rel}' row {int(np.argmax(outside)) + 2} lies outside the domain", where)
     return data[:, :d].copy(), data[:, d:].copy()
@@ -88,14 +91,17 @@ def evaluate(expr: sp.Expr, points: np.ndarray, coordinates: Sequence[Coordinate
 
 
 def sample(exprs: Sequence[sp.Expr], count: int, noise: float, line: int, coordinates: Sequence[Coordinate],
-           constants: Mapping[sp.Symbol, sp.Expr]) -> tuple[np.ndarray, np.ndarray]:
-    """`count` uniform points of the box and the closed forms there, plus Gaussian noise.
+           constants: Mapping[sp.Symbol, sp.Expr], geometry: Geometry | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`count` uniform points of the box (of the shaped domain: uniform points kept by
+    membership) and the closed forms there, plus Gaussian noise.
 
     The generator is seeded with OBSERVATION_SEED + the statement's line.
     """
     rng = np.random.default_rng(OBSERVATION_SEED + line)
     lo, hi = bounds(coordinates)
     points = lo + (hi - lo) * rng.random((count, len(lo)))
+    while geometry is not None and not np.all(keep := geometry.contains(points)):
+        points = np.concatenate([points[keep], lo + (hi - lo) * rng.random((count - int(keep.sum()), len(lo)))])
     values = np.stack([evaluate(e, points, coordinates, constants) for e in exprs], axis=1)
     if noise:
         values = values + noise * rng.standard_normal(values.shape)

@@ -14,6 +14,7 @@ import lark
 import sympy as sp
 
 from pdec.errors import PdecError, Span
+from pdec.geometry.domain import Geometry
 from pdec.language.parse import span_of
 from pdec.language.problem import Constant, Coordinate, Field, Parameter
 from pdec.language.symbols import RESERVED
@@ -40,6 +41,8 @@ class Declarations:
     guesses: dict[str, tuple[float, Span]] = field(default_factory=dict)
     truths: dict[str, tuple[float, Span]] = field(default_factory=dict)
     discovered: dict[str, Span] = field(default_factory=dict)  # undeclared parameter -> first use
+    geometry: Geometry | None = None  # `domain x, y in SHAPE`: the shape on its coordinates
+    shape_names: dict[str, Span] = field(default_factory=dict)  # `as NAME` -> where it is written
 
     def declare(self, token: lark.Token, kind: str) -> str:
         """Enter a name as `kind`; a reserved or already declared name is refused."""

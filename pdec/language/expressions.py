@@ -19,7 +19,7 @@ from sympy.core.function import AppliedUndef
 from pdec.errors import PdecError, Span
 from pdec.language.declarations import Declarations
 from pdec.language.parse import span_of
-from pdec.language.symbols import FUNCTIONS
+from pdec.language.symbols import ARITY, FUNCTIONS
 
 MAX_EXPONENT = 1000
 OPERATORS = ("diff", "lap")
@@ -36,6 +36,8 @@ class Context:
     numeric_only: str | None = None
     fields: bool = True
     parameters: bool = True
+    normal: tuple[sp.Expr, ...] | None = None  # the outward normal where `u_n` may stand (boundaries)
+    normal_where: str = ""  # the statement kind, for the message where it may not
 
 
 def literal(token: lark.Token) -> sp.Rational:
@@ -165,6 +167,8 @@ class Translator(lark.visitors.Interpreter):
         prefix, suffix = name.split("_", 1)
         coords = self.split_coordinates(suffix)
         table = self.table
+        if prefix in table.fields and suffix == "n" and coords is None:
+            return self.normal_derivative(table.fields[prefix].applied(), tok)
         if prefix in table.fields:
             if coords is None:
                 raise PdecError(f"'{suffix}' in '{name}' does not spell coordinates to differentiate by",
@@ -179,6 +183,17 @@ class Translator(lark.visitors.Interpreter):
                             hint=(f"fields: {', '.join(table.fields)}" if table.fields else "no field is declared")
                             + f"; to use '{name}' as a parameter, declare `param {name}`")
         return None
+
+    def normal_derivative(self, field: sp.Expr, tok: lark.Token) -> sp.Expr:
+        """`u_n`: the derivative along the outward unit normal, sum of n_c u_c."""
+        if self.context.normal is None:
+            where = f"in {'an' if self.context.normal_where in ('equation', 'initial') else 'a'} " \
+                    f"{self.context.normal_where or 'expression of this kind'}"
+            raise PdecError(f"'{tok}' (the derivative along the outward normal) cannot stand {where}",
+                            span_of(tok), hint="u_n is defined on the boundary: use it in a `boundary` condition")
+        parts = [n * self.differentiate(field, [c], tok)
+                 for c, n in zip(self.table.coordinate_names(), self.context.normal) if n != 0]
+        return sp.Add(*parts)
 
     def split_coordinates(self, suffix: str) -> list[str] | None:
         """Split `xxy` into coordinate names; None unless exactly one split exists."""
@@ -217,9 +232,11 @@ class Translator(lark.visitors.Interpreter):
         name_tok, *args = tree.children
         name = str(name_tok)
         if name in FUNCTIONS:
-            if len(args) != 1:
-                raise PdecError(f"{name} takes one argument, not {len(args)}", span_of(name_tok))
-            return FUNCTIONS[name](self.visit(args[0]))
+            arity = ARITY.get(name, 1)
+            if len(args) != arity:
+                raise PdecError(f"{name} takes {'one argument' if arity == 1 else f'{arity} arguments'}, "
+                                f"not {len(args)}", span_of(name_tok))
+            return FUNCTIONS[name](*(self.visit(a) for a in args))
         if name in OPERATORS and self.context.numeric_only:
             raise PdecError(f"{self.context.numeric_only} cannot hold derivatives", span_of(name_tok))
         if name == "diff":

@@ -24,10 +24,12 @@ from pdec.errors import PdecError, Span
 from pdec.language.declarations import DEFAULT_GUESS
 from pdec.language.parse import span_of
 from pdec.language.printing import lambdify
-from pdec.language.problem import AtPoint, Coordinate, Face, Interior, Location
+from pdec.geometry.domain import Geometry
+from pdec.language.problem import AtPoint, Coordinate, Face, Interior, Location, OnPiece
 
 # Nodes per axis (uniform, Chebyshev-Lobatto) by dimension: about 5,600, 18,000 and 34,000 points.
 NODES = {1: (4097, 1501), 2: (129, 41), 3: (25, 9)}
+PIECE_POINTS, PIECE_SEED = 4096, 0  # a boundary piece of a shaped domain: this many random points
 HINT = "pdec evaluates every known function on a grid of the domain before solving; it must be finite and real there"
 
 
@@ -38,8 +40,16 @@ def axis_nodes(c: Coordinate, d: int) -> np.ndarray:
     return np.unique(c.lower + (z + 1.0) * 0.5 * (c.upper - c.lower))
 
 
-def sample(coordinates: tuple[Coordinate, ...], location: Location) -> np.ndarray:
-    """Points (N, d) where a statement at ``location`` holds."""
+def sample(coordinates: tuple[Coordinate, ...], location: Location, geometry: Geometry | None = None) -> np.ndarray:
+    """Points (N, d) where a statement at ``location`` holds (in a shaped domain: the grid's
+    points inside it, or PIECE_POINTS points of a boundary piece)."""
+    if geometry is not None and isinstance(location, OnPiece):
+        lo = np.array([c.lower for c in coordinates])
+        hi = np.array([c.upper for c in coordinates])
+        return geometry.piece_points(np.random.default_rng(PIECE_SEED), location.index, lo, hi, PIECE_POINTS)
+    if geometry is not None:
+        points = sample(coordinates, location)
+        return points[geometry.contains(points, 1e-12)]
     fixed = {}
     if isinstance(location, Face):
         fixed = {location.coordinate: location.value}
@@ -91,7 +101,7 @@ def _poles(known: sp.Expr, coordinates: tuple[Coordinate, ...], location: Locati
 
 
 def check_finite(expr: sp.Expr, coordinates: tuple[Coordinate, ...], location: Location,
-                 parameters: Mapping[str, float], where: Span, what: str) -> None:
+                 parameters: Mapping[str, float], where: Span, what: str, geometry: Geometry | None = None) -> None:
     """Raise PdecError at ``where`` if the known part of ``expr`` is not finite and real at some
     sample point of ``location`` (``what`` names it in the message: "the right side");
     ``parameters``: the guesses of the unknown parameters given so far."""
@@ -103,10 +113,10 @@ def check_finite(expr: sp.Expr, coordinates: tuple[Coordinate, ...], location: L
     if huge is not None:
         exponent = int(sp.floor(sp.log(abs(huge), 10)))
         raise PdecError(f"{what} has a number beyond float64's range (about 1e{exponent})", where, hint=HINT)
-    pole = _poles(known, coordinates, location)
+    pole = _poles(known, coordinates, location) if geometry is None else None
     if pole is not None:
         raise PdecError(f"{what} is not finite at {pole}", where, hint=HINT)
-    points = sample(coordinates, location)
+    points = sample(coordinates, location, geometry)
     symbols = [sp.Symbol(n, real=True) for n in names]
     fn = lambdify(symbols, known, "numpy")
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -127,4 +137,4 @@ def check_statement(table, expr: sp.Expr, node, what: str, location: Location = 
     """``check_finite`` for an expression of the file at its parse-tree node (`Declarations`
     gives the coordinates and the parameter guesses)."""
     guesses = {name: value for name, (value, _) in table.guesses.items()}
-    check_finite(expr, tuple(table.coordinates), location, guesses, span_of(node), what)
+    check_finite(expr, tuple(table.coordinates), location, guesses, span_of(node), what, table.geometry)

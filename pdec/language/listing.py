@@ -36,12 +36,27 @@ def _constant(c) -> str:
     return f"{c.name} = {exact}" if exact == value else f"{c.name} = {exact} = {value}"
 
 
+def _geometry(geometry) -> list[str]:
+    """The shaped domain: the shape, its area, and each boundary piece with its length."""
+    word = ("area", "length") if geometry.dim == 2 else ("volume", "area")
+    out = [f"domain: {geometry.describe()} ({word[0]} {geometry.area():.6g}; coordinates above: its bounding box)",
+           "boundary pieces:"]
+    for i in geometry.boundary():
+        whole = geometry.pieces[i].surface.measure
+        part = geometry.lengths[i]
+        share = "" if abs(part - whole) <= 1e-3 * whole else f" of {whole:.6g}"
+        out.append(f"  {geometry.label(i)}: {word[1]} {part:.4g}{share}")
+    return out
+
+
 def listing(problem: Problem, *, latex: bool = False) -> str:
     """The classified problem: coordinates, fields, constants, parameters, statements."""
     coords = problem.coordinate_names
     out = [f"problem {problem.filename}"]
     out.append("coordinates: " + ", ".join(
         f"{c.name} in [{c.lower:g}, {c.upper:g}]" + (" (time)" if c.is_time else "") for c in problem.coordinates))
+    if problem.geometry is not None:
+        out += _geometry(problem.geometry)
     out.append("fields: " + (", ".join(f"{f.name}({', '.join(f.coordinates)})" for f in problem.fields) or "none"))
     if problem.constants:
         out.append("constants: " + ", ".join(_constant(c) for c in problem.constants))

@@ -13,7 +13,7 @@ from pdec.errors import PdecError, Span
 # uses (tests/test_keywords.py checks that grammar/pde.lark accepts exactly these).
 KEYWORDS = (
     "domain", "unknown", "const", "param", "truth", "equation", "boundary", "initial",
-    "point", "periodic", "observe", "fit", "exact", "solver",
+    "point", "periodic", "observe", "fit", "exact", "reference", "solver",
 )
 
 

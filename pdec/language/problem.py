@@ -12,6 +12,7 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
+from pdec.geometry.domain import Geometry
 from pdec.language.options import SolverOptions
 
 MultiIndex = tuple[int, ...]  # derivative order along each domain coordinate, in domain order
@@ -19,7 +20,8 @@ MultiIndex = tuple[int, ...]  # derivative order along each domain coordinate, i
 
 @dataclass(frozen=True)
 class Coordinate:
-    """One axis of the box: `x in [lower, upper]`; `t` is time."""
+    """One axis of the box: `x in [lower, upper]`; `t` is time. A coordinate of a shape spans
+    the shape's bounding box."""
 
     name: str
     lower: float
@@ -91,7 +93,19 @@ class AtPoint:
         return ", ".join(f"{c} = {v:g}" for c, v in self.values)
 
 
-Location = Face | Interior | AtPoint
+@dataclass(frozen=True)
+class OnPiece:
+    """The part of one boundary piece of a shaped domain (`Problem.geometry.pieces[index]`)
+    that lies on the domain's boundary."""
+
+    index: int
+    text: str
+
+    def label(self) -> str:
+        return self.text
+
+
+Location = Face | Interior | AtPoint | OnPiece
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,8 @@ class Problem:
     observations: tuple[Observation, ...] = ()
     fits: tuple[Fit, ...] = ()
     exact: Mapping[str, sp.Expr] = field(default_factory=dict)
+    references: tuple[Observation, ...] = ()  # `reference u from "file.csv"`: values to score against
+    geometry: Geometry | None = None  # `domain x, y in SHAPE`; None: the box of the coordinates
     options: SolverOptions = field(default_factory=SolverOptions)  # the file's `solver` line, checked
     source: str = ""
     filename: str = "<text>"
@@ -186,6 +202,13 @@ class Problem:
     def parameter_names(self) -> tuple[str, ...]:
         """The names of the unknown parameters to infer."""
         return tuple(p.name for p in self.parameters)
+
+    def inside(self, points: np.ndarray) -> np.ndarray:
+        """Whether each point (N, d) lies in the domain (the box, or the shape within it)."""
+        pts = np.asarray(points, dtype=np.float64)
+        span = self.upper - self.lower
+        mask = np.all((pts >= self.lower - 1e-12 * span) & (pts <= self.upper + 1e-12 * span), axis=1)
+        return mask & self.geometry.contains(pts, 1e-12) if self.geometry is not None else mask
 
     @property
     def lower(self) -> np.ndarray:

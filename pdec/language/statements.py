@@ -26,7 +26,9 @@ from pdec.language.problem import (
     AtPoint, Constant, Coordinate, Face, Field, Fit, Interior, Location, Observation, Parameter,
     Periodic, Problem, Residual,
 )
+from pdec.language.shapes import region_geometry
 from pdec.language.symbols import derivative_table
+from pdec.language import boundaries
 
 MAX_COORDINATES = 6  # a box of more would need more sample points than this machine's memory holds
 MIN_FIT_ROWS = 10  # a fit from data trains on 90% of its rows and measures on the rest
@@ -58,19 +60,45 @@ class Declarer:
         if table.coordinates:
             raise PdecError("a second `domain` statement", span_of(st),
                             hint="give every coordinate in one statement: domain x in [a, b], y in [c, d]")
-        if len(st.children) > MAX_COORDINATES:
-            raise PdecError(f"at most {MAX_COORDINATES} coordinates are supported",
-                            span_of(st.children[MAX_COORDINATES]),
-                            hint="a problem in more coordinates would need more points than fit in memory")
-        for coord in st.children:
-            name_tok, lo_node, hi_node = coord.children
-            name = table.declare(name_tok, "coordinate")
-            lo_expr, lo = numeric(lo_node, table, "the interval's lower end")
-            hi_expr, hi = numeric(hi_node, table, "the interval's upper end")
-            if not lo < hi:
-                raise PdecError(f"the interval of {name} is empty: [{lo:g}, {hi:g}]", span_of(lo_node),
-                                hint="write the smaller end first, e.g. x in [-1, 1]")
-            table.coordinates.append(Coordinate(name, lo, hi, lo_expr, hi_expr))
+        count = 0
+        for part in st.children:
+            count += len(part.children) - 1 if part.data == "region" else 1
+            if count > MAX_COORDINATES:
+                raise PdecError(f"at most {MAX_COORDINATES} coordinates are supported", span_of(part),
+                                hint="a problem in more coordinates would need more points than fit in memory")
+            (self.region if part.data == "region" else self.interval)(part)
+
+    def interval(self, coord: lark.Tree) -> None:
+        """`x in [a, b]`."""
+        table = self.table
+        name_tok, lo_node, hi_node = coord.children
+        name = table.declare(name_tok, "coordinate")
+        lo_expr, lo = numeric(lo_node, table, "the interval's lower end")
+        hi_expr, hi = numeric(hi_node, table, "the interval's upper end")
+        if not lo < hi:
+            raise PdecError(f"the interval of {name} is empty: [{lo:g}, {hi:g}]", span_of(lo_node),
+                            hint="write the smaller end first, e.g. x in [-1, 1]")
+        table.coordinates.append(Coordinate(name, lo, hi, lo_expr, hi_expr))
+
+    def region(self, part: lark.Tree) -> None:
+        """`x, y in SHAPE`: the shape's coordinates span its bounding box."""
+        table = self.table
+        if table.geometry is not None:
+            raise PdecError("a second shape in the domain", span_of(part),
+                            hint="combine shapes with |, & and - into one")
+        *name_toks, _ = part.children
+        for tok in name_toks:
+            if str(tok) == "t":
+                raise PdecError("time t cannot be a coordinate of a shape", span_of(tok),
+                                hint="write time after the shape: domain x, y in disk((0, 0), 1), t in [0, 1]")
+        first = len(table.coordinates)
+        geometry, names = region_geometry(table, part, tuple(range(first, first + len(name_toks))))
+        lo, hi = geometry.shape.bounds()
+        for tok, a, b in zip(name_toks, lo, hi):
+            name = table.declare(tok, "coordinate")
+            table.coordinates.append(Coordinate(name, float(a), float(b), sp.Float(float(a)), sp.Float(float(b))))
+        table.geometry = geometry
+        table.shape_names.update({n: span_of(t) for n, t in names.items()})
 
     def require_domain(self, node: lark.Tree) -> None:
         if not self.table.coordinates:
@@ -162,6 +190,8 @@ class Checker:
         self.periodic_lines: list[lark.Tree] = []  # need every equation's order
         self.observe_lines: list[lark.Tree] = []  # need the exact solutions
         self.exact_solutions: dict[str, tuple[sp.Expr, lark.Tree]] = {}  # need every parameter
+        self.reference_lines: list[lark.Tree] = []  # read at the end, beside the exact solutions
+        self.rest_line: lark.Tree | None = None  # `boundary rest`: needs every other boundary line
 
     def walk(self, statements: list[lark.Tree]) -> None:
         for st in statements:
@@ -173,12 +203,34 @@ class Checker:
     def boundary(self, st: lark.Tree) -> None:
         where, lhs, rhs = st.children
         if isinstance(where, lark.Token) and where.type == "ALL":
-            faces = [Face(c.name, v) for c in self.table.coordinates if not c.is_time for v in (c.lower, c.upper)]
-            if not faces:
-                raise PdecError("`boundary all` needs a space coordinate", span_of(where))
+            locations = boundaries.every(self.table, where)
+        elif isinstance(where, lark.Token):
+            if str(where) == "rest":
+                if self.rest_line is not None:
+                    raise PdecError("a second `boundary rest`", span_of(where))
+                self.rest_line = st
+                return
+            locations = boundaries.named(self.table, where)
         else:
-            faces = [Face(*self.face_value(*where.children, on_face=True))]
-        self.conditions += [self.residual(st.data, f, lhs, rhs, st) for f in faces]
+            locations = self.face_locations(*where.children)
+        self.conditions += [self.residual(st.data, f, lhs, rhs, st) for f in locations]
+
+    def face_locations(self, name_tok: lark.Token, value_node: lark.Tree) -> list[Location]:
+        """`boundary x = a`: a face of the box, or the straight pieces of a shape on that line."""
+        geometry = self.table.geometry
+        if geometry is not None and str(name_tok) in geometry.names:
+            return boundaries.on_plane(self.table, name_tok, numeric(value_node, self.table, "a location")[1],
+                                       value_node)
+        return [Face(*self.face_value(name_tok, value_node, on_face=True))]
+
+    def finish(self) -> None:
+        """What needs every other line: `boundary rest`."""
+        if self.rest_line is None:
+            return
+        st = self.rest_line
+        covered = {r.location for r in self.conditions if r.kind == "boundary"}
+        self.conditions += [self.residual(st.data, f, st.children[1], st.children[2], st)
+                            for f in boundaries.rest(self.table, covered, st.children[0])]
 
     def initial(self, st: lark.Tree) -> None:
         name_tok, value, lhs, rhs = st.children
@@ -203,6 +255,10 @@ class Checker:
             raise PdecError(f"a point needs every coordinate; missing {', '.join(missing)}", span_of(st),
                             hint="a condition on a whole face is a `boundary` condition")
         ordered = tuple(sorted(values, key=lambda v: names.index(v[0])))
+        geometry = self.table.geometry
+        if geometry is not None and not geometry.contains([[v for _, v in ordered]], 1e-12)[0]:
+            raise PdecError("the point lies outside the domain", span_of(st),
+                            hint=f"the domain is {geometry.describe()}")
         self.conditions.append(self.residual(st.data, AtPoint(ordered), lhs, rhs, st))
 
     def periodic(self, st: lark.Tree) -> None:
@@ -212,6 +268,9 @@ class Checker:
         self.observe_lines.append(st)
 
     observe_points = observe_file
+
+    def reference(self, st: lark.Tree) -> None:
+        self.reference_lines.append(st)
 
     def exact(self, st: lark.Tree) -> None:
         name_tok, value = st.children
@@ -227,7 +286,9 @@ class Checker:
     def residual(self, kind: str, location: Location, lhs_node: lark.Tree, rhs_node: lark.Tree,
                  st: lark.Tree) -> Residual:
         """`lhs = rhs` at `location`, with the derivatives it needs and its source line."""
-        lhs, rhs = translate(lhs_node, self.table), translate(rhs_node, self.table)
+        normal = boundaries.normal(self.table, location) if kind == "boundary" else None
+        context = Context(normal=normal, normal_where=kind)
+        lhs, rhs = translate(lhs_node, self.table, context), translate(rhs_node, self.table, context)
         check_statement(self.table, lhs, lhs_node, "the left side", location)
         check_statement(self.table, rhs, rhs_node, "the right side", location)
         expr = lhs - rhs
@@ -291,6 +352,8 @@ def periodicity(table: Declarations, st: lark.Tree, equations: list[Residual]) -
     """`periodic x`: derivatives along x match up to one below the equations' highest order."""
     tok = st.children[0]
     table.coordinate(tok)
+    if table.geometry is not None and str(tok) in table.geometry.names:
+        raise PdecError(f"'{tok}' is a coordinate of the shape; periodic coordinates are intervals", span_of(tok))
     axis = table.coordinate_names().index(str(tok))
     order = max((a[axis] for eq in equations for _, a in eq.derivatives), default=1)
     return Periodic(str(tok), max(order - 1, 0), span_of(st).line)
@@ -314,7 +377,7 @@ def observation(table: Declarations, st: lark.Tree, exact_solutions: dict[str, s
             raise PdecError("the noise level must be >= 0", span_of(st.children[-1]))
     if st.data == "observe_file":
         path_tok = next(c for c in st.children if isinstance(c, lark.Token) and c.type == "STRING")
-        points, values = read_csv(path_tok, names, table.coordinates, base_dir)
+        points, values = read_csv(path_tok, names, table.coordinates, base_dir, table.geometry)
         return Observation(names, points, values, unquote(path_tok), noise, line)
     count_tok = next(c for c in st.children if isinstance(c, lark.Token) and c.type == "INT")
     count = int(count_tok)
@@ -326,8 +389,24 @@ def observation(table: Declarations, st: lark.Tree, exact_solutions: dict[str, s
                             f"the file has no `exact {n} = ...`", span_of(tok),
                             hint=f"add `exact {n} = ...`, or observe {n} from a CSV file")
     points, values = sample([exact_solutions[n] for n in names], count, noise, line, table.coordinates,
-                            table.constant_values())
+                            table.constant_values(), table.geometry)
     return Observation(names, points, values, "the exact solution", noise, line)
+
+
+def reference(table: Declarations, st: lark.Tree, exact_solutions: dict[str, sp.Expr], base_dir: Path) -> Observation:
+    """`reference u from "file.csv"`: values (a finer solver's) to score the fields against
+    where no closed form is known."""
+    *toks, path_tok = st.children
+    for tok in toks:
+        if str(tok) not in table.fields:
+            raise PdecError(f"'{tok}' is not a field", span_of(tok),
+                            hint="fields: " + ", ".join(table.fields) if table.fields else None)
+        if str(tok) in exact_solutions:
+            raise PdecError(f"'{tok}' has an exact solution already", span_of(tok),
+                            hint="a reference scores a field that has no `exact` closed form")
+    names = tuple(str(t) for t in toks)
+    points, values = read_csv(path_tok, names, table.coordinates, base_dir, table.geometry)
+    return Observation(names, points, values, unquote(path_tok), 0.0, span_of(st).line)
 
 
 def check_kind(fits: tuple[Fit, ...], checker: Checker, rest: list[lark.Tree], table: Declarations) -> None:
@@ -336,6 +415,9 @@ def check_kind(fits: tuple[Fit, ...], checker: Checker, rest: list[lark.Tree], t
         first = checker.equations[0] if checker.equations else None
         raise PdecError("a file is either a regression (`fit`) or an equation problem, not both",
                         Span(first.line, 1) if first else span_of(rest[0]))
+    if fits and table.geometry is not None:
+        raise PdecError("a fit is made on a box: write the domain as intervals", Span(fits[0].line, 1),
+                        hint="shaped domains are for equation problems")
     if not fits:
         if not table.fields:
             raise PdecError("the file declares no unknown field", Span(1, 1),
@@ -366,6 +448,7 @@ def check_tree(tree: lark.Tree, text: str, filename: str, base_dir: Path) -> Pro
                         hint="start with e.g. `domain x in [-1, 1]`")
     checker = Checker(table, text)
     checker.walk(rest)
+    checker.finish()
     fits = tuple(fit_target(table, st, f, base_dir) for st, f in declarer.fits)
     check_kind(fits, checker, rest, table)
     parameters = table.parameters()
@@ -373,11 +456,13 @@ def check_tree(tree: lark.Tree, text: str, filename: str, base_dir: Path) -> Pro
                    for name, (expr, st) in checker.exact_solutions.items()}
     periodic_t = tuple(periodicity(table, st, checker.equations) for st in checker.periodic_lines)
     observations = tuple(observation(table, st, exact_exprs, base_dir) for st in checker.observe_lines)
+    references = tuple(reference(table, st, exact_exprs, base_dir) for st in checker.reference_lines)
     check_pinned(table, parameters, observations)
     return Problem(
         coordinates=tuple(table.coordinates), fields=tuple(table.fields.values()),
         constants=tuple(table.constants.values()), parameters=parameters,
         equations=tuple(checker.equations), conditions=tuple(checker.conditions), periodic=periodic_t,
-        observations=observations, fits=fits, exact=exact_exprs, options=SolverOptions(**declarer.options),
+        observations=observations, fits=fits, exact=exact_exprs, references=references, geometry=table.geometry,
+        options=SolverOptions(**declarer.options),
         source=text, filename=filename,
     )

@@ -8,7 +8,9 @@ from sympy.core.function import AppliedUndef
 FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
     "sqrt": sp.sqrt, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "abs": sp.Abs,
+    "atan": sp.atan, "asin": sp.asin, "acos": sp.acos, "atan2": sp.atan2,
 }
+ARITY = {"atan2": 2}  # the number of arguments where it is not one: atan2(y, x)
 RESERVED = frozenset(FUNCTIONS) | {"pi", "diff", "lap"}
 
 

@@ -23,7 +23,7 @@ import jax.numpy as jnp
 from pdec.solver.derivatives import PointFn, derivative, evaluate_fields
 from pdec.language.lowering import Lowered, LoweredResidual
 from pdec.language.problem import MultiIndex, Problem
-from pdec.solver.sampling import latin_hypercube, location_points, periodic_pairs
+from pdec.solver.sampling import condition_count, domain_points, location_points, periodic_pairs
 
 Array = jnp.ndarray
 Key = tuple[str, MultiIndex]
@@ -209,13 +209,15 @@ def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: i
     also each equation's residual gradient on the interior points)."""
     lo, hi, coords = problem.lower, problem.upper, problem.coordinate_names
     keys = iter(jax.random.split(key, 2 + len(lowered.equations) + len(lowered.conditions) + len(problem.periodic)))
-    interior = latin_hypercube(next(keys), lo, hi, n_interior)
+    geometry = problem.geometry
+    interior = domain_points(next(keys), lo, hi, n_interior, geometry)
     blocks = [residual_block(f"equation (line {r.residual.line})", r, interior) for r in lowered.equations]
     if gpinn:
         blocks += [gradient_block(f"gradient of equation (line {r.residual.line})", r, interior)
                    for r in lowered.equations]
     for r in lowered.conditions:
-        pts = location_points(next(keys), lo, hi, r.residual.location, coords, n_face)
+        where = r.residual.location
+        pts = location_points(next(keys), lo, hi, where, coords, condition_count(geometry, where, n_face), geometry)
         blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.label()} (line {r.residual.line})", r, pts))
     for p in problem.periodic:
         a, b = periodic_pairs(next(keys), lo, hi, p.coordinate, coords, n_face)

@@ -34,7 +34,7 @@ from pdec.solution import Solution, Stage, normalize
 from pdec.solver import features, lstsq
 from pdec.solver.blocks import Block, residual_block
 from pdec.solver.derivatives import PointFn
-from pdec.solver.sampling import latin_hypercube, location_points
+from pdec.solver.sampling import domain_points, location_points
 from pdec.solver.stages.collocation import HALVINGS, MIN_STEP_GAIN
 
 Array = jnp.ndarray
@@ -103,13 +103,13 @@ def parameter_blocks(problem: Problem, lowered: Lowered, observed, key: jax.Arra
     """The equations and conditions that hold a parameter and only observed fields, on points."""
     lo, hi, coords = problem.lower, problem.upper, problem.coordinate_names
     k_int, k_face = jax.random.split(key)
-    interior = latin_hypercube(k_int, lo, hi, INTERIOR)
+    interior = domain_points(k_int, lo, hi, INTERIOR, problem.geometry)
     blocks = []
     for i, r in enumerate(lowered.equations + lowered.conditions):
         if not r.parameters or any(f not in observed for f, _ in r.needs):
             continue
         pts = interior if r.residual.kind == "equation" else location_points(
-            jax.random.fold_in(k_face, i), lo, hi, r.residual.location, coords, FACE)
+            jax.random.fold_in(k_face, i), lo, hi, r.residual.location, coords, FACE, problem.geometry)
         blocks.append(residual_block(f"line {r.residual.line}", r, pts))
     return tuple(blocks)
 

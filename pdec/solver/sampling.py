@@ -1,16 +1,22 @@
 """Sample points in the box, on its faces, at points: seeded and reproducible.
 
 All samplers return float64 arrays of shape (N, d), coordinates in the domain's order.
-Random ones take a `jax.random` key, so the same key gives the same points.
+Random ones take a `jax.random` key, so the same key gives the same points. In a shaped domain
+(`pdec.geometry.Geometry`) the interior and the boundary pieces are sampled by the geometry,
+from a NumPy generator seeded by the key.
 """
 
 from __future__ import annotations
 
 
+import math
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from pdec.language.problem import AtPoint, Face, Interior, Location
+from pdec.geometry.domain import Geometry
+from pdec.language.problem import AtPoint, Face, Interior, Location, OnPiece
 
 Array = jnp.ndarray
 
@@ -65,14 +71,41 @@ def face_points(key: Array, lower, upper, face: Face, coordinates: tuple[str, ..
     return on_face(latin_hypercube(key, lower, upper, n), lower, upper, face, coordinates)
 
 
-def location_points(key: Array, lower, upper, location: Location, coordinates: tuple[str, ...], n: int) -> Array:
-    """Points where a condition holds: n inside, n on a face, or the one point."""
+def generator(key: Array) -> np.random.Generator:
+    """A NumPy generator seeded by a `jax.random` key (the geometry's samplers are NumPy's)."""
+    return np.random.default_rng(np.asarray(jax.random.key_data(key) if jnp.issubdtype(key.dtype, jax.dtypes.prng_key)
+                                            else key, dtype=np.uint32).tolist())
+
+
+def domain_points(key: Array, lower, upper, n: int, geometry: Geometry | None = None) -> Array:
+    """n points inside the domain: Latin hypercube in a box, scrambled Sobol points kept by
+    membership in a shaped domain."""
+    if geometry is None:
+        return latin_hypercube(key, lower, upper, n)
+    return jnp.asarray(geometry.interior(generator(key), lower, upper, n))
+
+
+def condition_count(geometry: Geometry | None, location: Location, n: int) -> int:
+    """The points of a condition on a boundary piece: ``n`` for a piece as long (large) as the
+    mean face of the bounding box, more in proportion for a longer one; else ``n``."""
+    if geometry is None or not isinstance(location, OnPiece):
+        return n
+    return max(n, math.ceil(n * geometry.lengths[location.index] / geometry.face_scale()))
+
+
+def location_points(key: Array, lower, upper, location: Location, coordinates: tuple[str, ...], n: int,
+                    geometry: Geometry | None = None) -> Array:
+    """Points where a condition holds: n inside, n on a face or a piece, or the one point."""
+    if isinstance(location, OnPiece):
+        return jnp.asarray(geometry.piece_points(generator(key), location.index, lower, upper, n))
     if isinstance(location, Face):
+        if geometry is not None:  # a face of an interval coordinate (time) across the shape
+            return on_face(domain_points(key, lower, upper, n, geometry), lower, upper, location, coordinates)
         return face_points(key, lower, upper, location, coordinates, n)
     if isinstance(location, AtPoint):
         return jnp.asarray([[v for _, v in location.values]], dtype=jnp.float64)
     if isinstance(location, Interior):
-        return latin_hypercube(key, lower, upper, n)
+        return domain_points(key, lower, upper, n, geometry)
     raise TypeError(f"unknown location {location!r}")
 
 

@@ -49,7 +49,7 @@ def solve(problem: Problem, *, stages: int | None = None, tol: float | None = No
                         f"the problem has {', '.join(problem.field_names)}")
 
     def named(solution: Solution) -> Solution:
-        return dataclasses.replace(solution, coordinate_names=problem.coordinate_names)
+        return dataclasses.replace(solution, coordinate_names=problem.coordinate_names, geometry=problem.geometry)
 
     def report(solution: Solution) -> None:
         if verbose:

@@ -34,7 +34,7 @@ from pdec.solver.derivatives import PointFn, evaluate_fields
 from pdec.solver.driver import Schedule, Stops
 from pdec.solver.gamma import choose_gamma
 from pdec.solver.optimize import Progress
-from pdec.solver.sampling import axis_lines, uniform_grid
+from pdec.solver.sampling import axis_lines, domain_points, uniform_grid
 from pdec.solver.schedules import equation_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
 from pdec.solver.stages.collocation import Collocation
@@ -187,9 +187,11 @@ def residual_spectrum(problem: Problem, residuals, fields, params, cfg: Equation
     n = per_dimension(cfg.analysis_points, d)
 
     def values_at(r, pts):
+        """The residual at pts; zero outside a shaped domain (what the domain holds)."""
         derivs = evaluate_fields(fields, pts, r.needs) if fields is not None else \
             {need: jnp.zeros(pts.shape[0]) for need in r.needs}
-        return np.asarray(r(pts, derivs, params))
+        values = np.asarray(r(pts, derivs, params))
+        return values if problem.geometry is None else np.where(problem.inside(np.asarray(pts)), values, 0.0)
 
     grid = uniform_grid(problem.lower, problem.upper, n) if d <= GRID_DIMENSIONS else None
     lines = None if grid is not None else [
@@ -283,10 +285,16 @@ class EquationTask:
 
     def __post_init__(self):
         lo, hi, d = self.lower, self.upper, self.problem.dimension
-        test = lo + (hi - lo) * jax.random.uniform(keys.test_points(self.key), (self.settings.n_test, d), jnp.float64)
+        test = lo + (hi - lo) * jax.random.uniform(keys.test_points(self.key), (self.settings.n_test, d), jnp.float64) \
+            if self.problem.geometry is None else \
+            domain_points(keys.test_points(self.key), lo, hi, self.settings.n_test, self.problem.geometry)
         object.__setattr__(self, "test", test)
         object.__setattr__(self, "exact_values", {n: self.lowered.exact[n](test) for n in self.fields
                                                   if n in self.lowered.exact})
+        if not self.exact_values and self.problem.references:  # scored against reference values instead
+            ref = self.problem.references[0]
+            object.__setattr__(self, "test", jnp.asarray(ref.points))
+            object.__setattr__(self, "exact_values", {n: jnp.asarray(ref.values[:, j]) for j, n in enumerate(ref.fields)})
 
     @property
     def fields(self) -> tuple[str, ...]:
