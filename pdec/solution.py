@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.geometry.domain import Geometry
-from pdec.solver import network
+from pdec.solver import chebyshev, network
 from pdec.errors import PdecError
 from pdec.records import ParameterStart, StageRecord
 
@@ -49,12 +49,27 @@ jax.tree_util.register_dataclass(
 )
 
 
+@dataclass(frozen=True)
+class ChebyshevStage:
+    """One frozen spectral stage: ``eps * sum_J c_J prod_i T_{j_i}(z_i)`` over the normalized
+    box (`pdec.solver.chebyshev`; ``coefficients`` of shape (n_1 + 1, .., n_d + 1))."""
+
+    coefficients: jax.Array
+    eps: jax.Array
+
+    def __call__(self, z: jax.Array) -> jax.Array:
+        return self.eps * chebyshev.values(self.coefficients, z)
+
+
+jax.tree_util.register_dataclass(ChebyshevStage, data_fields=["coefficients", "eps"], meta_fields=[])
+
+
 def normalize(points: jax.Array, lower: jax.Array, upper: jax.Array) -> jax.Array:
     """Map the box [lower, upper] to [-1, 1]^d."""
     return 2.0 * (points - lower) / (upper - lower) - 1.0
 
 
-def sum_stages(stages: tuple[Stage, ...], z: jax.Array) -> jax.Array:
+def sum_stages(stages: tuple[Stage | ChebyshevStage, ...], z: jax.Array) -> jax.Array:
     """The field: the sum of all stages at normalized points z, from stage 1 on."""
     total = jnp.zeros(z.shape[0], dtype=jnp.float64)
     for stage in stages:

@@ -2,13 +2,14 @@
 
 Format "pdec-solution", version 2 (version 1 files still load: their records are converted):
 - `solution.json`: {"format", "version", "pdec_version", "fields", "coordinates", "lower", "upper",
-  "parameters", "stages": [[{"layers", "sine_first", "angle"}, ...] per field], "report": [stage
+  "parameters", "stages": [[{"layers", "sine_first", "angle"} or {"kind": "chebyshev"}, ...] per field], "report": [stage
   records, `pdec.records.StageRecord` with the stop reason by name], "start": where an equation
   solve's parameters started, `pdec.records.ParameterStart`}; "coordinates" (the axes'
   names, [] when not known) and "start" are absent from older files. Version 1 stored two record types
   ("StageRecord" of fits, "PinnRecord" of equations) with the stop reason as a message.
 - `solution.npz`: float64 arrays `lower`, `upper`, and for field i, stage k, layer l:
-  `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`.
+  `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`; a spectral stage
+  (`pdec.solution.ChebyshevStage`) its coefficients `f{i}_s{k}_C` and `f{i}_s{k}_eps`.
 Arrays are stored exactly, so a loaded solution gives the same values to the last bit. Each file
 is written to a temporary name and renamed, so a crash never leaves half a file.
 """
@@ -30,7 +31,7 @@ import numpy as np
 from pdec.errors import PdecError
 from pdec.geometry.codec import geometry_from_json, geometry_json
 from pdec.records import ParameterStart, StageRecord, StopReason
-from pdec.solution import Solution, Stage
+from pdec.solution import ChebyshevStage, Solution, Stage
 
 FORMAT = "pdec-solution"
 VERSION = 2
@@ -99,6 +100,11 @@ def save(solution: Solution, directory: str | Path) -> Path:
     for i, stages in enumerate(solution.stages):
         meta = []
         for k, stage in enumerate(stages):
+            if isinstance(stage, ChebyshevStage):
+                arrays[f"f{i}_s{k}_C"] = np.asarray(stage.coefficients)
+                arrays[f"f{i}_s{k}_eps"] = np.asarray(stage.eps)
+                meta.append({"kind": "chebyshev"})
+                continue
             for l, (w, b) in enumerate(stage.params):
                 arrays[f"f{i}_s{k}_W{l}"] = np.asarray(w)
                 arrays[f"f{i}_s{k}_b{l}"] = np.asarray(b)
@@ -201,6 +207,10 @@ def load(directory: str | Path) -> Solution:
         for i, meta in enumerate(header["stages"]):
             field_stages = []
             for k, m in enumerate(meta):
+                if m.get("kind") == "chebyshev":
+                    field_stages.append(ChebyshevStage(jnp.asarray(arrays[f"f{i}_s{k}_C"]),
+                                                       jnp.asarray(arrays[f"f{i}_s{k}_eps"])))
+                    continue
                 params = tuple((jnp.asarray(arrays[f"f{i}_s{k}_W{l}"]), jnp.asarray(arrays[f"f{i}_s{k}_b{l}"]))
                                for l in range(m["layers"]))
                 field_stages.append(Stage(params, jnp.asarray(arrays[f"f{i}_s{k}_eps"]),

@@ -37,11 +37,13 @@ def layer(name: str) -> str:
     return name
 
 
+EVALUATORS = ("pdec.solver.network", "pdec.solver.chebyshev")  # what a saved stage is evaluated by
 ALLOWED = {
     "pdec.geometry": {"pdec.geometry"},  # shapes stand alone (NumPy, SymPy, SciPy's Sobol points)
     "pdec.language": {"pdec.language", "pdec.geometry", "pdec.errors"},
     "pdec.solver": {"pdec.language", "pdec.geometry", "pdec.solver", "result", "pdec.errors", "pdec.settings"},
-    "result": {"result", "pdec.geometry", "pdec.errors", "pdec.solver.network", "pdec.__version__"},
+    "result": {"result", "pdec.geometry", "pdec.errors", "pdec.solver.network", "pdec.solver.chebyshev",
+               "pdec.__version__"},
     "pdec.reference": {"pdec.reference"},  # reference solutions stand alone (NumPy only)
 }
 
@@ -52,7 +54,7 @@ def test_imports_point_one_way(name, tree):
     if allowed is None:
         return  # pdec/__init__, settings, errors, __main__ and the tool may import any layer
     for target in imports(tree):
-        if target in ("pdec.solver.network",) or target.startswith("pdec.solver.network."):
+        if target in EVALUATORS or any(target.startswith(e + ".") for e in EVALUATORS):
             continue
         assert layer(target) in allowed or target in allowed, f"{name} imports {target}"
 

@@ -8,7 +8,7 @@ from pdec.records import HIDDEN, StageRecord, describe_misfit, describe_stop, ob
 from pdec.solution import Solution
 
 FIGURE_HEADS = {"rms_error": "rms err", "gamma": "gamma", "equation_rms": "eq rms", "condition_max": "cond max",
-                "data_rms": "data rms"}
+                "data_rms": "data rms", "fresh_rms": "fresh rms", "unknowns": "unknowns"}
 
 
 def _num(v: float, fmt: str = ".2e") -> str:
@@ -92,6 +92,19 @@ def converged(solution: Solution, tol: float) -> bool:
     return True
 
 
+def _residual(r: StageRecord) -> str:
+    """The equation residual a stage leaves, on fresh points where measured there."""
+    f = r.figures
+    if "fresh_rms" in f:
+        text = f"equation residual RMS {f['fresh_rms']:.2e} on fresh points"
+        if f.get("under_resolved"):
+            text += f" (under-resolved: {f['fresh_rms'] / f['equation_rms']:.0f}x the {f['equation_rms']:.2e} at its own points)"
+        elif f.get("under_fit"):
+            text += " (under-resolved: stage 1 does not fit even its own points)"
+        return text
+    return f"equation residual RMS {f['equation_rms']:.2e}" if "equation_rms" in f else ""
+
+
 def summary(solution: Solution) -> str:
     """One line per run: stages kept, final held-out errors (and residual), parameters, time."""
     lines = []
@@ -99,7 +112,7 @@ def summary(solution: Solution) -> str:
         records = [solution.report[i] for i in indices]
         kept = [r for r in records if r.kept]
         last, total = (kept[-1] if kept else records[-1]), sum(r.wall_time for r in records)
-        residual = f"equation residual RMS {last.figures['equation_rms']:.2e}" if "equation_rms" in last.figures else ""
+        residual = _residual(last)
         if math.isfinite(last.rel_l2):
             errors = f"relative L2 error {last.rel_l2:.2e}, max error {last.max_error:.2e} on held-out points"
             errors += f", {residual}" if residual else ""

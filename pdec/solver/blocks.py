@@ -22,8 +22,9 @@ import jax.numpy as jnp
 
 from pdec.solver.derivatives import PointFn, derivative, evaluate_fields
 from pdec.language.lowering import Lowered, LoweredResidual
-from pdec.language.problem import MultiIndex, Problem
-from pdec.solver.sampling import condition_count, domain_points, location_points, periodic_pairs
+from pdec.language.problem import Face, Interior, MultiIndex, Problem
+from pdec.solver.sampling import (condition_count, domain_points, gauss_face, gauss_grid, location_points,
+                                  periodic_pairs)
 
 Array = jnp.ndarray
 Key = tuple[str, MultiIndex]
@@ -204,20 +205,25 @@ def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> Poin
 
 
 def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: int,
-                   n_face: int, gpinn: bool = False) -> tuple[Block, ...]:
+                   n_face: int, gpinn: bool = False, grid: tuple[int, ...] | None = None) -> tuple[Block, ...]:
     """Every residual block of an equation problem, on freshly sampled points (with `gpinn`,
-    also each equation's residual gradient on the interior points)."""
+    also each equation's residual gradient on the interior points). With ``grid`` (nodes per
+    axis, a box only) the interior and the faces take Chebyshev-Gauss grids instead
+    (`sampling.gauss_grid`: a spectral stage's points)."""
     lo, hi, coords = problem.lower, problem.upper, problem.coordinate_names
     keys = iter(jax.random.split(key, 2 + len(lowered.equations) + len(lowered.conditions) + len(problem.periodic)))
     geometry = problem.geometry
-    interior = domain_points(next(keys), lo, hi, n_interior, geometry)
+    at = next(keys)
+    interior = domain_points(at, lo, hi, n_interior, geometry) if grid is None else gauss_grid(lo, hi, grid)
     blocks = [residual_block(f"equation (line {r.residual.line})", r, interior) for r in lowered.equations]
     if gpinn:
         blocks += [gradient_block(f"gradient of equation (line {r.residual.line})", r, interior)
                    for r in lowered.equations]
     for r in lowered.conditions:
-        where = r.residual.location
-        pts = location_points(next(keys), lo, hi, where, coords, condition_count(geometry, where, n_face), geometry)
+        where, at = r.residual.location, next(keys)
+        pts = gauss_face(lo, hi, where, coords, grid) if grid is not None and isinstance(where, Face) else \
+            gauss_grid(lo, hi, grid) if grid is not None and isinstance(where, Interior) else \
+            location_points(at, lo, hi, where, coords, condition_count(geometry, where, n_face), geometry)
         blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.label()} (line {r.residual.line})", r, pts))
     for p in problem.periodic:
         a, b = periodic_pairs(next(keys), lo, hi, p.coordinate, coords, n_face)

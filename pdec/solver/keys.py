@@ -16,6 +16,7 @@ RESAMPLE = 1000  # + chunk: Adam's fresh collocation points
 FIT_POINTS = 10**6 + 2  # random sample points of a fit stage (3D and up)
 DATA_START = 10**6 + 3  # the fit of the observed fields that starts an inverse solve
 SPECTRUM_LINES = 10**6 + 4  # + axis: the random lines of a residual's spectrum (from 4 coordinates on)
+FRESH_POINTS = 10**6 + 5  # the points a stage's residual is checked on, apart from its own
 
 
 def root(seed: int) -> jax.Array:
@@ -67,6 +68,11 @@ def equation_points(run: jax.Array, k: int) -> jax.Array:
 def equation_resample(run: jax.Array, k: int, chunk: int) -> jax.Array:
     """Adam's fresh points for chunk ``chunk`` of equation stage k."""
     return jax.random.fold_in(equation_points(run, k), RESAMPLE + chunk)
+
+
+def fresh_points(run: jax.Array, k: int) -> jax.Array:
+    """The fresh points on which equation stage k's residual is measured (not trained on)."""
+    return jax.random.fold_in(equation_points(run, k), FRESH_POINTS)
 
 
 def data_start(run: jax.Array) -> jax.Array:

@@ -22,7 +22,7 @@ from typing import Mapping
 import jax
 import jax.numpy as jnp
 
-from pdec.solver import features
+from pdec.solver import chebyshev, features
 from pdec.solver.blocks import Block, Key
 from pdec.solver.network import Params
 
@@ -47,12 +47,27 @@ class Features:
 
 
 @dataclass(frozen=True)
+class ChebyshevFeatures:
+    """The tensor Chebyshev polynomials of a spectral stage (`pdec.solver.chebyshev`), the same
+    for every field: D^alpha of each at any points, computed where used."""
+
+    degrees: tuple[int, ...]
+    lower: Array
+    upper: Array
+
+    def at(self, points: Array, key: Key) -> Array:
+        """D^alpha of every polynomial at ``points``, alpha = key[1]: (M, prod(degrees + 1))."""
+        z = 2.0 * (points - self.lower) / (self.upper - self.lower) - 1.0
+        return chebyshev.basis(z, self.degrees, key[1], 2.0 / (self.upper - self.lower))
+
+
+@dataclass(frozen=True)
 class Linearized:
     """A stage's weighted residual r(x) and Jacobian A(x) = d r / d x, x = (c per field, dp)."""
 
     blocks: tuple[Block, ...]  # frozen stages cached (``base``)
     multipliers: tuple[float, ...]
-    features: Features
+    features: Features | ChebyshevFeatures
     eps: float
     fields: tuple[str, ...]
     parameters: Mapping[str, Array]  # the values before the stage
@@ -136,5 +151,6 @@ def _system(lin: Linearized, x: Array) -> tuple[Array, Array]:
 
 
 jax.tree_util.register_dataclass(Features, data_fields=["nets", "kappa", "lower", "upper"], meta_fields=[])
+jax.tree_util.register_dataclass(ChebyshevFeatures, data_fields=["lower", "upper"], meta_fields=["degrees"])
 jax.tree_util.register_dataclass(Linearized, data_fields=["blocks", "features", "parameters"],
                                  meta_fields=["multipliers", "eps", "fields", "width"])

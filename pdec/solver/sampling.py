@@ -48,6 +48,23 @@ def chebyshev_nodes(n: int) -> Array:
     return -jnp.cos(jnp.pi * jnp.arange(n) / (n - 1))
 
 
+def gauss_grid(lower, upper, counts: tuple[int, ...]) -> Array:
+    """The tensor grid of counts[i] Chebyshev-Gauss nodes along axis i, mapped to the box (the
+    ends excluded): where a spectral stage's equations are collocated."""
+    lo, hi = _box(lower, upper)
+    nodes = [-jnp.cos(jnp.pi * (jnp.arange(n) + 0.5) / n) for n in counts]
+    return tensor_grid([a + (b - a) * (z + 1.0) / 2.0 for a, b, z in zip(lo, hi, nodes)])
+
+
+def gauss_face(lower, upper, face: Face, coordinates: tuple[str, ...], counts: tuple[int, ...]) -> Array:
+    """The Gauss grid of the other coordinates on one face of the box (its coordinate set)."""
+    axis = coordinates.index(face.coordinate)
+    if len(coordinates) == 1:
+        return jnp.full((1, 1), face.value, dtype=jnp.float64)
+    return on_face(gauss_grid(lower, upper, tuple(1 if i == axis else n for i, n in enumerate(counts))),
+                   lower, upper, face, coordinates)
+
+
 def latin_hypercube(key: Array, lower, upper, n: int) -> Array:
     """n points, one in each of n equal slabs along every axis (stratified, less clumping)."""
     lo, hi = _box(lower, upper)

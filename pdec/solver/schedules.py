@@ -12,6 +12,7 @@ from typing import TypeVar
 from pdec.solver.driver import Schedule
 from pdec.solver.stages.collocation import Collocation
 from pdec.solver.stages.least_squares import LeastSquares
+from pdec.solver.stages.spectral import Spectral
 from pdec.solver.stages.trained import LevenbergMarquardt, Trained
 
 T = TypeVar("T")
@@ -77,7 +78,7 @@ def equation_schedule(d: int) -> Schedule:
     features = per_dimension((300, 1500, 3000), d)
     points = per_dimension((800, 4000, 8000), d)
     band = per_dimension((120.0, 20.0, 6.0, 2.0, 1.0), d)
-    return Schedule((Collocation(features, points, band, follow=d <= 3),))
+    return Schedule((Collocation(features, points, band, follow=d <= 3),), refine=Spectral() if d <= 2 else None)
 
 
 def trained_equation_schedule(d: int) -> Schedule:

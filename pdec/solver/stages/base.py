@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import jax
 
+from pdec.solution import Stage
 from pdec.solver import optimize
 from pdec.solver.network import Params
 
@@ -85,6 +86,10 @@ class StageKind(abc.ABC):
         (for refusing a run that would not fit before it starts; default: none worth counting)."""
         del rows, in_dim, fields, parameters
         return 0.0, ""
+
+    def frozen(self, params, eps, kappa):
+        """The fitted stage of one field, frozen for the solution (default: a `Stage` network)."""
+        return Stage(params, eps, kappa, self.sine, self.angle)
 
     def retry(self) -> "StageKind":
         """The settings of a second attempt after a non-finite loss (default: the same)."""

@@ -57,15 +57,16 @@ def _loss(lin: Linearized, x) -> float:
     return float(np.mean(np.asarray(lin.residual(x)) ** 2))
 
 
-def gauss_newton(lin: Linearized, max_steps: int, progress=None) -> GaussNewton:
-    """Minimize the mean square of ``lin.residual`` from x = 0 (one step when it is affine)."""
-    x = np.zeros(lin.size)
+def gauss_newton(lin: Linearized, max_steps: int, progress=None, x0=None, solver=lstsq.solve) -> GaussNewton:
+    """Minimize the mean square of ``lin.residual`` from ``x0`` (None: x = 0; one step when it
+    is affine), each step's linear least squares by ``solver`` (`pdec.solver.lstsq`)."""
+    x = np.zeros(lin.size) if x0 is None else np.asarray(x0, dtype=np.float64)
     loss, cond, sizes = _loss(lin, x), 0.0, []
     losses = [loss]
     steps = 1 if lin.affine else max_steps
     for i in range(steps):
         a, r = (np.asarray(v) for v in lin.system(x))
-        solved = lstsq.solve(a, a @ x - r)  # the new unknowns themselves, of least norm
+        solved = solver(a, a @ x - r)  # the new unknowns themselves (of least norm, lstsq.solve)
         cond = max(cond, solved.condition)
         delta, scale = solved.x - x, 1.0
         for _ in range(HALVINGS):

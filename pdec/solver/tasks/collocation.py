@@ -22,6 +22,7 @@ Array = jnp.ndarray
 
 BAND_FACTOR = 2.0  # a stage's band: up to this times the dominant frequency (at least the first band)
 GAMMA = 0.5  # the equation rows' weight against the conditions' (each group normalized to 1)
+UNDER_FIT = 1e-6  # a stage 1 whose loss (1 at its start) stays above this misses its own points
 
 
 def band(kind: Collocation, kappa: Array, k: int) -> Array:
@@ -48,5 +49,7 @@ def attempt(setup, kind: Collocation, key: jax.Array, k: int, fields: tuple[str,
     solve = fitted.params
     coef, dp = lin.split(jnp.asarray(solve.x))
     theta = ({n: with_coefficients(nets[n], coef[n]) for n in fields}, dict(dp))
-    return Attempt(theta, fitted.loss, fitted.iterations, {"gamma": float(gamma), "condition": solve.condition})
+    figures = {"gamma": float(gamma), "condition": solve.condition,
+               "under_fit": float(k == 1 and not fitted.loss <= UNDER_FIT)}
+    return Attempt(theta, fitted.loss, fitted.iterations, figures)
 

@@ -38,8 +38,9 @@ from pdec.solver.sampling import axis_lines, domain_points, uniform_grid
 from pdec.solver.schedules import equation_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
 from pdec.solver.stages.collocation import Collocation
+from pdec.solver.stages.spectral import Spectral
 from pdec.solver.stages.trained import Trained
-from pdec.solver.tasks import collocation
+from pdec.solver.tasks import collocation, spectral
 from pdec.solver.tasks.base import Attempt, Measure, State
 
 Array = jnp.ndarray
@@ -49,6 +50,9 @@ GRID_DIMENSIONS = 3  # the residual's spectrum on a full grid up to here (24^3 p
 LINES = 64  # beyond: per axis, this many random lines of the grid's points per axis (d * 64 * 24 in all)
 SLOW = 0.75  # cycles per unit of z: the spectrum's first bin (~0.48) is no frequency to reach
 GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
+FRESH = 2  # a stage's residual is also measured on this many times its own points, fresh
+FRESH_MAX = 20000  # but on at most this many
+UNDER = 4.0  # a fresh-point residual this many times the stage's own: under-resolved (resolved stages: ~1)
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,14 @@ class EquationSetup(StageSetup):
     blocks: tuple[Block, ...] = ()
     sampled: tuple[Block, ...] = ()
     parameters: Mapping[str, Array] = field(default_factory=dict)
+    stage: int = 0
+
+
+@dataclass(frozen=True)
+class GridSetup(EquationSetup):
+    """A spectral stage's setup: also its problem on the grid of any degrees (`tasks.spectral`)."""
+
+    grids: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -343,14 +355,25 @@ class EquationTask:
             need, what = kind.largest_array(rows, d, len(self.fields), len(p.parameters))
             memory.check_fits(k, need, what, free)
 
+    def refining(self, schedule: Schedule) -> Schedule:
+        """The schedule without its refining kind where that cannot run: a shaped domain
+        (spectral stages are for boxes), or its largest array over the free memory."""
+        if schedule.refine is None:
+            return schedule
+        p = self.problem
+        need, _ = schedule.refine.largest_array(0, p.dimension, len(self.fields), len(p.parameters))
+        if p.geometry is not None or need > memory.available_bytes():
+            return replace(schedule, refine=None)
+        return schedule
+
     def _based(self, blocks: tuple[Block, ...], frozen) -> tuple[Block, ...]:
         """The blocks placed on the devices with the frozen stages' values cached."""
         return tuple(dev.place(dev.place(b, self.mesh).with_base(frozen), self.mesh) for b in blocks)
 
     def prepare(self, state: State, kind: StageKind, k: int) -> EquationSetup:
-        if not isinstance(kind, (Trained, Collocation)):
+        if not isinstance(kind, (Trained, Collocation, Spectral)):
             raise PdecError(f"stage {k} of an equation problem is a {type(kind).__name__} stage; equation "
-                            "problems take trained and collocation stages",
+                            "problems take trained, collocation and spectral stages",
                             hint="least-squares stages over the Chebyshev angle are for fits")
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         frozen = frozen_fields(state.stages, self.fields, self.lower, self.upper)
@@ -364,10 +387,17 @@ class EquationTask:
             if k == 1:  # the frequencies the data hold (stages 2+: the residual's)
                 kappa = data_kappa(self.problem, self.lowered, params, self.settings, points_key)
             return EquationSetup(eps, collocation.band(kind, kappa, k), int(sampled[0].size), residual=None,
-                                 blocks=blocks, parameters=params)
+                                 blocks=blocks, parameters=params, stage=k)
+        if isinstance(kind, Spectral):
+            if self.problem.geometry is not None:
+                raise PdecError(f"stage {k} is a spectral stage, which needs a box domain")
+            grids = spectral.problem_on_grids(self, kind, points_key, frozen, eps, params, self.settings.gamma,
+                                              self._counts(k, kind)[1])
+            return GridSetup(eps, kappa, int(sampled[0].size), residual=None, blocks=blocks, parameters=params,
+                             stage=k, grids=grids)
         batches = self._batches(k, kind, sampled, blocks, frozen) if self.settings.resample else None
         return EquationSetup(eps, kappa, int(sampled[0].size), residual=None, batches=batches, blocks=blocks,
-                             parameters=params)
+                             parameters=params, stage=k)
 
     def _batches(self, k: int, kind: StageKind, sampled, blocks, frozen) -> Callable[[int], tuple[Block, ...]]:
         """Adam's chunk i trains on fresh points (chunk 0 on the stage's own): Latin hypercube
@@ -382,6 +412,8 @@ class EquationTask:
     def attempt(self, setup: EquationSetup, kind: Trained, key, k, progress) -> Attempt:
         """Fresh networks for every field, gamma for the stage (given, or from a trial run), fitted."""
         cfg, d, params = self.settings, self.problem.dimension, setup.parameters
+        if isinstance(kind, Spectral):
+            return spectral.attempt(setup, kind, self.fields, cfg.gamma, progress)
         if isinstance(kind, Collocation):
             return collocation.attempt(setup, kind, key, k, self.fields, self.lower, self.upper, cfg.gamma,
                                        cfg.gpinn_weight(d, kind), progress)
@@ -402,7 +434,7 @@ class EquationTask:
 
     def extend(self, state: State, setup: EquationSetup, kind: StageKind, attempt: Attempt) -> State:
         nets, dp = attempt.theta
-        stages = tuple(st + (Stage(nets[n], jnp.asarray(setup.eps), setup.kappa, kind.sine, False),)
+        stages = tuple(st + (kind.frozen(nets[n], jnp.asarray(setup.eps), setup.kappa),)
                        for n, st in zip(self.fields, state.stages))
         return State(stages, {p: float(setup.parameters[p] + dp[p]) for p in setup.parameters})
 
@@ -414,11 +446,20 @@ class EquationTask:
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         plain = tuple(replace(b, base=None) for b in setup.blocks)
         eq_rms, cond_max = _block_stats(plain, fields, params)
-        figures = {"equation_rms": eq_rms, "condition_max": cond_max}
+        fresh = self._fresh_rms(setup, fields, params)
+        figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
+                   "under_resolved": float(fresh > UNDER * eq_rms)}
         if self.problem.observations:
             figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
                         "data_level": observation_fit.level(self.problem)}
-        return Measure(rel, worst, rel if self.exact_values else eq_rms, figures)
+        return Measure(rel, worst, rel if self.exact_values else fresh, figures)
+
+    def _fresh_rms(self, setup: EquationSetup, fields, params) -> float:
+        """The equation residual RMS on FRESH times the stage's points, drawn apart from them
+        (`keys.fresh_points`): what the solution does between the points it was fitted on."""
+        n = min(FRESH * int(setup.points), FRESH_MAX)
+        blocks = problem_blocks(self.problem, self.lowered, keys.fresh_points(self.key, setup.stage), n, 1)
+        return _block_stats(tuple(b for b in blocks if b.kind == "equation"), fields, params)[0]
 
 
 def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,
@@ -437,7 +478,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
     task = EquationTask(problem, lowered, cfg, key, dev.mesh(devices))
     lo, hi, names = task.lower, task.upper, task.fields
 
-    schedule = cfg.schedule or equation_schedule(problem.dimension)
+    schedule = task.refining(cfg.schedule or equation_schedule(problem.dimension))
     task.check_memory(schedule, max_stages)
     begin = start.start if start is not None and start.start is not None else task.start()
     if on_start is not None:

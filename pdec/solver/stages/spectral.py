@@ -1,0 +1,143 @@
+"""A spectral stage for equations: tensor Chebyshev polynomials, their degrees grown until resolved.
+
+Every field's correction is ``eps * sum_J c_J prod_i T_{j_i}(z_i)`` (`pdec.solver.chebyshev`),
+collocated on a Chebyshev-Gauss grid of ``oversample`` times as many nodes per axis and solved
+by Gauss-Newton (`stages.collocation.gauss_newton`) with a full-rank QR solve. The degrees start
+at ``start`` per axis and grow by ``growth`` along every axis whose top tenth of coefficients is
+still above ``resolved`` (a Chebyshev series of a smooth function decays geometrically, so the
+tail says whether the axis is resolved), each solve starting from the last one's coefficients,
+until every axis is resolved or the coefficients would exceed ``unknowns`` per field.
+
+Why: drawn sine features are global, of one band on an axis, and their least-squares solve is
+cut at rank ~1e-13: a front of width 0.06 (Burgers at nu = 0.1/pi) needs ~200 Chebyshev degrees
+along x and ~40 along t for 1e-11, which 3000 sine features do not reach (a least-squares fit of
+the exact solution by 4000 features at band (150, 40) stops at 4e-6; bench/RESULTS.md).
+Polynomials on Chebyshev nodes are well conditioned, so no rank is cut and the solve is a
+QR, not an SVD. The driver runs this stage after one whose residual off its points shows it
+under-resolved (`driver.Schedule.refine`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import jax
+import numpy as np
+
+from pdec.solution import ChebyshevStage
+from pdec.solver import chebyshev, lstsq
+from pdec.solver.linearized import Linearized
+from pdec.solver.stages.base import Fitted, StageKind, StageSetup
+from pdec.solver.stages.collocation import COPIES, gauss_newton
+
+
+DOMINANT = 10.0  # axes whose coefficient tail is within this factor of the largest grow
+MIN_GROWTH = 1.1  # degrees that would grow by less than this on every axis: the stage is done
+
+
+@dataclass(frozen=True)
+class SpectralSolve:
+    """The end of a spectral stage: coefficients per field (shape degrees + 1), parameter
+    corrections, the degrees reached, the largest condition figure met, Gauss-Newton steps."""
+
+    coefficients: Mapping[str, np.ndarray]
+    corrections: Mapping[str, float]
+    degrees: tuple[int, ...]
+    condition: float
+    steps: int
+
+
+@dataclass(frozen=True)
+class Spectral(StageKind):
+    """Tensor Chebyshev polynomials per field, degrees grown from ``start`` per axis by
+    ``growth`` until the coefficient tail along each axis is below ``resolved`` or there would be
+    more than ``unknowns`` per field; ``steps`` Gauss-Newton solves at most per set of degrees.
+    Box domains of equation problems."""
+
+    start: int = 16
+    unknowns: int = 9000
+    growth: float = 2.5
+    resolved: float = 1e-13
+    steps: int = 20
+    oversample: float = 1.15  # collocation nodes per axis per coefficient
+
+    sine = property(lambda self: False)
+    angle = property(lambda self: False)
+
+    def init(self, key, in_dim, width_cap=None):
+        return None  # the coefficients start at zero (or at the last degrees' solve)
+
+    def nodes(self, degrees: tuple[int, ...]) -> tuple[int, ...]:
+        """Collocation nodes per axis for these degrees."""
+        return tuple(int(math.ceil(self.oversample * (n + 1))) for n in degrees)
+
+    def largest_array(self, rows, in_dim, fields, parameters) -> tuple[float, str]:
+        """The last solve's matrix (rows: the grid's nodes, about oversample^d per unknown)."""
+        cols = self.unknowns * fields + parameters
+        rows = int(self.oversample ** in_dim * self.unknowns * fields)
+        return 8.0 * COPIES * rows * cols, f"its {rows:,} x {cols:,} spectral least-squares matrix ({COPIES} copies)"
+
+    def grown(self, degrees: tuple[int, ...], tails: tuple[float, ...]) -> tuple[int, ...]:
+        """The next degrees, the same when done. Only axes whose tail is within DOMINANT of the
+        largest grow (an under-resolved axis aliases into every other axis's tail at about its
+        own level: Burgers at nu = 0.1/pi kept a t tail of 1e-6 at degree 93 while x was short),
+        each to the degree at which its tail's geometric decay so far reaches ``resolved``
+        (times 1.1), at least 1.25x and at most ``growth`` times the last; scaled back together
+        to ``unknowns``. Done when no axis would grow by MIN_GROWTH."""
+        worst = max(tails)
+        want = list(degrees)
+        for i, (n, t) in enumerate(zip(degrees, tails)):
+            if t > self.resolved and t * DOMINANT >= worst:
+                need = 0.9 * n * math.log(self.resolved) / math.log(t) if t < 1.0 else math.inf
+                want[i] = int(min(max(1.1 * need, 1.25 * n), self.growth * n))
+        grow = [i for i, (a, b) in enumerate(zip(want, degrees)) if a > b]
+        size = math.prod(n + 1 for n in want)
+        if grow and size > self.unknowns:
+            s = (self.unknowns / size) ** (1.0 / len(grow))
+            for i in grow:
+                want[i] = max(degrees[i], int((want[i] + 1) * s) - 1)
+        if all(a < MIN_GROWTH * b for a, b in zip(want, degrees)):
+            return tuple(degrees)
+        return tuple(want)
+
+    def fit(self, setup: StageSetup, params, progress=None) -> Fitted:
+        """Solve at growing degrees; ``Fitted.params`` is the `SpectralSolve` of the last.
+        ``setup.grids(degrees)`` is the stage's problem on the grid of those degrees, in their
+        coefficients (a `Linearized`; `tasks.spectral`)."""
+        grids: Callable[[tuple[int, ...]], Linearized] | None = getattr(setup, "grids", None)
+        if grids is None:
+            raise TypeError("a spectral stage needs a setup with grids (tasks.spectral)")
+        degrees = (self.start,) * int(np.shape(setup.kappa)[0])
+        x, before, steps, cond = None, None, 0, 0.0
+        while True:
+            lin = grids(degrees)
+            x0 = None if x is None else _padded(lin, x, before, degrees)
+            out = gauss_newton(lin, self.steps, progress, x0, lstsq.solve_full_rank)
+            steps, cond = steps + out.steps, max(cond, out.condition)
+            coef, dp = lin.split(jax.numpy.asarray(out.x))
+            shaped = {f: np.asarray(c).reshape(tuple(n + 1 for n in degrees)) for f, c in coef.items()}
+            tails = tuple(max(chebyshev.tail(c, i) for c in shaped.values()) for i in range(len(degrees)))
+            nxt = self.grown(degrees, tails)
+            if nxt == degrees:
+                break
+            x, before, degrees = out.x, degrees, nxt
+        solve = SpectralSolve(shaped, {p: float(v) for p, v in dp.items()}, degrees, cond, steps)
+        return Fitted(solve, out.loss, steps)
+
+    def frozen(self, params, eps, kappa):
+        del kappa
+        return ChebyshevStage(jax.numpy.asarray(params), eps)
+
+
+def _padded(lin: Linearized, x: np.ndarray, before: tuple[int, ...], degrees: tuple[int, ...]) -> np.ndarray:
+    """The unknowns of a solve at ``before`` as unknowns at ``degrees`` (zeros above: the same
+    functions)."""
+    old = math.prod(n + 1 for n in before)
+    parts = []
+    for i in range(len(lin.fields)):
+        c = np.asarray(x[i * old:(i + 1) * old]).reshape(tuple(n + 1 for n in before))
+        parts.append(np.pad(c, [(0, b - a) for a, b in zip(before, degrees)]).reshape(-1))
+    parts.append(np.asarray(x[old * len(lin.fields):]))
+    return np.concatenate(parts)
