@@ -50,5 +50,7 @@ def solve_full_rank(a, b) -> Solved:
     norms = np.where(norms > 0, norms, 1.0)
     qtb, r = scipy.linalg.qr_multiply(a / norms, b[None, :], mode="right")
     diag = np.abs(np.diag(r))
+    if a.shape[0] < a.shape[1] or diag.min() <= RCOND * diag.max():  # not of full rank after all
+        return solve(a, b)
     y = scipy.linalg.solve_triangular(r, qtb[0])
     return Solved(y / norms, int(a.shape[1]), float(diag.max() / max(diag.min(), 1e-300)))
