@@ -2,6 +2,7 @@
 
     python bench/burgers.py                    # every problem below (~15 min on 2 cores)
     python bench/burgers.py burgers_wide       # some of them
+    python bench/burgers.py burgers_wide --plot docs   # also docs/burgers_wide_front.png
 
 Per problem, one row per stage of `pdec.solve(problem)` (default settings, seed 0): what kind of
 stage it was, its unknowns, the equation residual RMS at its own points and on fresh points,
@@ -12,6 +13,7 @@ stopped after one stage (today's method, one collocation stage alone), run in th
 """
 
 import argparse
+import dataclasses
 import platform
 import sys
 import time
@@ -24,6 +26,7 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 import pdec  # noqa: E402
 from pdec.reference import burgers  # noqa: E402
+from pdec.solution import ChebyshevStage  # noqa: E402
 
 NU = {"burgers": 0.01 / np.pi, "burgers_wide": 0.1 / np.pi}
 PROBLEMS = ("burgers", "burgers_wide", "burgers_steady")
@@ -44,22 +47,42 @@ def errors(sol, pts, exact) -> tuple[float, float]:
     return float(np.linalg.norm(e) / np.linalg.norm(exact)), float(np.max(np.abs(e)))
 
 
-def table(name: str) -> None:
+def front_picture(name: str, sol, path: Path) -> None:
+    """The error after each kept stage along x near the front, at t = 0.5 and t = 1."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = np.linspace(-0.25, 0.25, 2001)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+    for ax, t in zip(axes, (0.5, 1.0)):
+        pts = np.column_stack([x, np.full_like(x, t)])
+        exact = burgers(x, t, nu=NU[name])
+        for k in range(1, len(sol.stages[0]) + 1):
+            part = dataclasses.replace(sol, stages=tuple(st[:k] for st in sol.stages))
+            kind = "spectral" if isinstance(sol.stages[0][k - 1], ChebyshevStage) else "collocation"
+            ax.semilogy(x, np.abs(np.asarray(part(pts)) - exact) + 1e-17, lw=0.8, label=f"after kept stage {k} ({kind})")
+        ax.set_title(f"{name}: |u - exact| at t = {t:g}")
+        ax.set_xlabel("x")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def table(name: str, plot: Path | None = None) -> None:
     problem = pdec.compile(ROOT / "problems" / f"{name}.pde")
     pts, exact = scorer(name, problem)
-    rows, t0 = [], time.perf_counter()
+    scored, t0 = {}, time.perf_counter()
 
     def record(sol):
-        r = sol.report[-1]
-        rel, worst = errors(sol, pts, exact)
-        kind = "spectral" if "unknowns" in r.figures else "collocation"
-        f = r.figures
-        rows.append(f"| {r.stage} | {kind} | {int(f.get('unknowns', 0)) or '-'} | {f['equation_rms']:.1e} | "
-                    f"{f['fresh_rms']:.1e} | {rel if r.kept else float('nan'):.1e} | {worst if r.kept else float('nan'):.1e} | "
-                    f"{'yes' if r.kept else 'no'} | {time.perf_counter() - t0:.0f} |")
+        """The errors of the solution after each stage, and the time since the start."""
+        scored[sol.report[-1].stage] = (*errors(sol, pts, exact), time.perf_counter() - t0)
 
     sol = pdec.solve(problem, callback=record)
     wall = time.perf_counter() - t0
+    if plot is not None and name in NU:
+        front_picture(name, sol, plot / f"{name}_front.png")
     final, worst = errors(sol, pts, exact)
     t1 = time.perf_counter()
     base = pdec.solve(problem, stages=1)
@@ -68,7 +91,12 @@ def table(name: str) -> None:
     print(f"#### {name} (problems/{name}.pde)\n")
     print("| stage | kind | unknowns | eq RMS (own points) | eq RMS (fresh) | rel L2 | max abs | kept | s |")
     print("|---|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
+    for r in sol.report:  # kept as the run ended: a replaced stage is listed as not kept
+        rel, top, at = scored[r.stage]  # the solution's errors right after the stage
+        f = r.figures
+        kind = "spectral" if "unknowns" in f else "collocation"
+        print(f"| {r.stage} | {kind} | {int(f.get('unknowns', 0)) or '-'} | {f['equation_rms']:.1e} | "
+              f"{f['fresh_rms']:.1e} | {rel:.1e} | {top:.1e} | {'yes' if r.kept else 'no'} | {at:.0f} |")
     met = "met" if final <= TARGETS[name] else "not met"
     print(f"\ndefaults: rel L2 {final:.2e} (max {worst:.2e}) in {wall:.0f} s; one stage alone: {base_rel:.2e} in "
           f"{base_wall:.0f} s; target {TARGETS[name]:.0e}: {met}\n", flush=True)
@@ -77,11 +105,12 @@ def table(name: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", default=list(PROBLEMS))
+    ap.add_argument("--plot", type=Path, help="folder for a picture of the error near the front per stage")
     args = ap.parse_args()
     print(f"# bench/burgers.py, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, jax {jax.__version__}, "
           f"{jax.device_count()} {jax.devices()[0].platform.upper()} device(s), seed 0\n", flush=True)
     for name in args.names:
-        table(name)
+        table(name, args.plot)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,8 @@ SLOW = 0.75  # cycles per unit of z: the spectrum's first bin (~0.48) is no freq
 GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
 FRESH = 2  # a stage's residual is also measured on this many times its own points, fresh
 FRESH_MAX = 20000  # but on at most this many
-UNDER = 4.0  # a fresh-point residual this many times the stage's own: under-resolved (resolved stages: ~1)
+UNDER = 4.0  # a stage 1 whose fresh-point residual is this many times its own is under-resolved,
+UNSOLVED = 1e-3  # if that residual is also above this share of the residual at zero fields
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,13 @@ def _errors(fields: Mapping[str, PointFn], test: Array, exact_values: Mapping[st
         den += float(np.sum(np.asarray(want) ** 2))
         worst = max(worst, float(np.max(np.abs(e))))
     return math.sqrt(num / den) if den > 0 else math.sqrt(num), worst
+
+
+def _start_rms(blocks: tuple[Block, ...], params) -> float:
+    """The RMS over the equation and condition blocks of their residuals before the stage (at
+    stage 1: of zero fields, the size of the problem's data)."""
+    sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks if b.kind in ("equation", "condition")]
+    return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
 
 
 def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, float]:
@@ -448,7 +456,8 @@ class EquationTask:
         eq_rms, cond_max = _block_stats(plain, fields, params)
         fresh = self._fresh_rms(setup, fields, params)
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
-                   "under_resolved": float(fresh > UNDER * eq_rms)}
+                   "under_resolved": float(setup.stage == 1 and fresh > UNDER * eq_rms
+                                           and fresh > UNSOLVED * _start_rms(setup.blocks, params))}
         if self.problem.observations:
             figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
                         "data_level": observation_fit.level(self.problem)}
