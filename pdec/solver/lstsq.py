@@ -27,12 +27,16 @@ class Solved:
     condition: float
 
 
+def _unit_columns(a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """a and b as float64, and the norms that scale a's columns to 1 (1 for a zero column)."""
+    a = np.asarray(a, dtype=np.float64)
+    norms = np.linalg.norm(a, axis=0)
+    return a, np.asarray(b, dtype=np.float64), np.where(norms > 0, norms, 1.0)
+
+
 def solve(a, b) -> Solved:
     """argmin ||a x - b||, minimum-norm, for a of shape (m, n) (any m, n; zero columns allowed)."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    norms = np.linalg.norm(a, axis=0)
-    norms = np.where(norms > 0, norms, 1.0)
+    a, b, norms = _unit_columns(a, b)
     y, _, rank, sv = np.linalg.lstsq(a / norms, b, rcond=RCOND)
     cond = float(sv[0] / sv[rank - 1]) if rank > 0 else float("inf")
     return Solved(y / norms, int(rank), cond)
@@ -44,10 +48,7 @@ def solve_full_rank(a, b) -> Solved:
     ~250 s, 1.3 n rows), for bases that are well conditioned (tensor Chebyshev polynomials on
     Chebyshev nodes), where no rank needs cutting. The condition figure is max |R_ii| / min |R_ii|
     (a lower bound of the true one)."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    norms = np.linalg.norm(a, axis=0)
-    norms = np.where(norms > 0, norms, 1.0)
+    a, b, norms = _unit_columns(a, b)
     qtb, r = scipy.linalg.qr_multiply(a / norms, b[None, :], mode="right")
     diag = np.abs(np.diag(r))
     if a.shape[0] < a.shape[1] or diag.min() <= RCOND * diag.max():  # not of full rank after all

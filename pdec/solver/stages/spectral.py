@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-import jax
+import jax.numpy as jnp
 import numpy as np
 
 from pdec.solution import ChebyshevStage
@@ -116,7 +116,7 @@ class Spectral(StageKind):
             x0 = None if x is None else _padded(lin, x, before, degrees)
             out = gauss_newton(lin, self.steps, progress, x0, lstsq.solve_full_rank)
             steps, cond = steps + out.steps, max(cond, out.condition)
-            coef, dp = lin.split(jax.numpy.asarray(out.x))
+            coef, dp = lin.split(jnp.asarray(out.x))
             shaped = {f: np.asarray(c).reshape(tuple(n + 1 for n in degrees)) for f, c in coef.items()}
             tails = tuple(max(chebyshev.tail(c, i) for c in shaped.values()) for i in range(len(degrees)))
             nxt = self.grown(degrees, tails)
@@ -128,7 +128,7 @@ class Spectral(StageKind):
 
     def frozen(self, params, eps, kappa):
         del kappa
-        return ChebyshevStage(jax.numpy.asarray(params), eps)
+        return ChebyshevStage(jnp.asarray(params), eps)
 
 
 def _padded(lin: Linearized, x: np.ndarray, before: tuple[int, ...], degrees: tuple[int, ...]) -> np.ndarray:

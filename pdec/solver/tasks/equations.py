@@ -170,9 +170,9 @@ def _errors(fields: Mapping[str, PointFn], test: Array, exact_values: Mapping[st
 
 
 def _start_rms(blocks: tuple[Block, ...], params) -> float:
-    """The RMS over the equation and condition blocks of their residuals before the stage (at
-    stage 1: of zero fields, the size of the problem's data)."""
-    sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks if b.kind in ("equation", "condition")]
+    """The RMS over ``blocks`` (each counting by its mean) of their residuals before the stage
+    (at stage 1: of zero fields, the size of the problem's data)."""
+    sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks]
     return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
 
 
@@ -265,9 +265,8 @@ def value_condition_size(blocks: tuple[Block, ...], params) -> float:
     boundary residual 1.6e-6 max, equation-based eps 2e-8). Observations are left out: their
     residual is the data's noise, which no stage removes.
     """
-    sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks
-             if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)]
-    return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
+    return _start_rms(tuple(b for b in blocks if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)),
+                      params)
 
 
 @dataclass(frozen=True)
@@ -455,9 +454,10 @@ class EquationTask:
         plain = tuple(replace(b, base=None) for b in setup.blocks)
         eq_rms, cond_max = _block_stats(plain, fields, params)
         fresh = self._fresh_rms(setup, fields, params)
+        data = (b for b in setup.blocks if b.kind in ("equation", "condition"))
+        under = setup.stage == 1 and fresh > UNDER * eq_rms and fresh > UNSOLVED * _start_rms(tuple(data), params)
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
-                   "under_resolved": float(setup.stage == 1 and fresh > UNDER * eq_rms
-                                           and fresh > UNSOLVED * _start_rms(setup.blocks, params))}
+                   "under_resolved": float(under)}
         if self.problem.observations:
             figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
                         "data_level": observation_fit.level(self.problem)}
