@@ -30,7 +30,7 @@ FAR = 10.0  # a misfit to the observations above FAR times their level is report
 # multi-stage solve (1e-13..1e-16, so a run that stops early on a hard problem is not flagged),
 # far below what a solve that settles on a wrong parameter leaves (1e-2..1).
 FLOOR = 1e-8
-HIDDEN = ("data_level", "under_resolved", "under_fit")  # figures a record keeps for the checks, not shown per stage
+HIDDEN = ("data_level", "under_resolved", "under_fit", "unsolved")  # figures a record keeps for the checks, not shown per stage
 
 RETRY = "loss not finite after a retry with a 10x smaller Adam step and another seed"
 

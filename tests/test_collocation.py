@@ -8,6 +8,7 @@ import pytest
 import pdec
 from pdec.language.lowering import lower
 from pdec.solver import features, lstsq
+from pdec.solver import linearized as linearized_module
 from pdec.solver.blocks import block_multipliers, problem_blocks
 from pdec.solver.derivatives import derivative
 from pdec.solver.driver import Schedule
@@ -54,6 +55,13 @@ def test_the_linearized_jacobian_equals_autodiff_of_the_residual(path):
     want = jax.jacfwd(lin.residual)(x)
     assert np.allclose(r, lin.residual(x), rtol=0, atol=1e-13)
     assert np.max(np.abs(a - want)) <= 1e-12 * float(np.max(np.abs(want)))
+    with pytest.MonkeyPatch.context() as mp:  # built in pieces of 7 points: the same system
+        mp.setattr(linearized_module, "CHUNK", 7 * lin.size)
+        pa, pr = lin.system(x)
+        pieces = lin.residual(x)
+    assert np.allclose(pieces, r, rtol=0, atol=1e-14 * float(np.max(np.abs(r))))
+    assert pa.shape == a.shape and np.allclose(pa, a, rtol=0, atol=1e-14 * float(np.max(np.abs(a))))
+    assert np.allclose(pr, r, rtol=0, atol=1e-14 * float(np.max(np.abs(r))))
 
 
 def test_affine_problems_are_known_as_such():

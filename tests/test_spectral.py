@@ -31,6 +31,10 @@ def test_chebyshev_derivatives_match_numpy_and_autodiff():
     hess = jax.jacfwd(jax.jacfwd(f))(p)
     basis = chebyshev.basis(p[None, :], (5, 4), (1, 1), jnp.ones(2))
     assert np.isclose(float(hess[0, 1]), float((basis @ coef.reshape(-1))[0]), rtol=1e-12)
+    coef3 = jnp.asarray(np.random.default_rng(1).standard_normal((4, 3, 5)))  # three axes, unequal
+    z3 = jnp.asarray(np.random.default_rng(2).uniform(-1, 1, (7, 3)))
+    plain = chebyshev.basis(z3, (3, 2, 4), (0, 0, 0), jnp.ones(3)) @ coef3.reshape(-1)
+    assert np.allclose(np.asarray(chebyshev.values(coef3, z3)), np.asarray(plain), rtol=1e-13, atol=1e-13)
 
 
 def test_degrees_grow_along_the_unresolved_axis_within_the_budget():

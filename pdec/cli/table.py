@@ -98,7 +98,8 @@ def _residual(r: StageRecord) -> str:
     if "fresh_rms" in f:
         text = f"equation residual RMS {f['fresh_rms']:.2e} on fresh points"
         if f.get("under_resolved"):
-            text += f" (under-resolved: {f['fresh_rms'] / f['equation_rms']:.0f}x the {f['equation_rms']:.2e} at its own points)"
+            text += (f" (under-resolved: {f['unsolved']:.1e} of the residual at zero fields, "
+                     f"{f['fresh_rms'] / f['equation_rms']:.1f}x the {f['equation_rms']:.2e} at its own points)")
         elif f.get("under_fit"):
             text += " (under-resolved: stage 1 does not fit even its own points)"
         return text

@@ -55,7 +55,7 @@ def values(coefficients: Array, z: Array) -> Array:
     """sum_J c_J prod_i T_{j_i}(z_i) at z (M, d), for ``coefficients`` of shape (n_1+1, .., n_d+1)."""
     c = coefficients
     for i in range(z.shape[1]):
-        v = vander(z[:, i], c.shape[i] - 1)
+        v = vander(z[:, i], coefficients.shape[i] - 1)
         c = jnp.einsum("mj,j...->m...", v, c) if i == 0 else jnp.einsum("mj,mj...->m...", v, c)
     return c
 

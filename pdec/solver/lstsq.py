@@ -49,7 +49,10 @@ def solve_full_rank(a, b) -> Solved:
     Chebyshev nodes), where no rank needs cutting. The condition figure is max |R_ii| / min |R_ii|
     (a lower bound of the true one)."""
     a, b, norms = _unit_columns(a, b)
-    qtb, r = scipy.linalg.qr_multiply(a / norms, b[None, :], mode="right")
+    scaled = np.empty(a.shape, order="F")  # LAPACK's order: the QR works in it, no further copy
+    np.divide(a, norms, out=scaled)
+    qtb, r = scipy.linalg.qr_multiply(scaled, b[None, :], mode="right", overwrite_a=True)
+    del scaled
     diag = np.abs(np.diag(r))
     if a.shape[0] < a.shape[1] or diag.min() <= RCOND * diag.max():  # not of full rank after all
         return solve(a, b)

@@ -74,11 +74,18 @@ def equation_schedule(d: int) -> Schedule:
     band; in 4D (heat3d, 3 stages) band 1.5 4.7e-7, 2 3.1e-7, 3 1.7e-6. One problem per
     dimension measured; 6D takes 5D's band unmeasured. Stage 1 still reaches higher where its
     data hold higher frequencies (`equations.data_kappa`).
+
+    Up to 3 coordinates a spectral stage replaces a stage 1 measured under-resolved
+    (`driver.Schedule.refine`). Its budget: 9000 coefficients per field in 1D and 2D (a QR of
+    ~45 s on this machine; Burgers at nu = 0.1/pi resolves at 8,968), 12,000 in 3D, starting at
+    degree 10 per axis (Heat2d-MS, sin(20 pi x) sin(pi y) e^-t: degrees 62 x 10 x 16 = 11,781
+    give 2.0e-9, the 8,316 that 9,000 allow 3.8e-8; a matrix of 1.8 GB).
     """
     features = per_dimension((300, 1500, 3000), d)
     points = per_dimension((800, 4000, 8000), d)
     band = per_dimension((120.0, 20.0, 6.0, 2.0, 1.0), d)
-    return Schedule((Collocation(features, points, band, follow=d <= 3),), refine=Spectral() if d <= 2 else None)
+    spectral = Spectral(start=per_dimension((16, 16, 10), d), unknowns=per_dimension((9000, 9000, 12000), d))
+    return Schedule((Collocation(features, points, band, follow=d <= 3),), refine=spectral if d <= 3 else None)
 
 
 def trained_equation_schedule(d: int) -> Schedule:
