@@ -60,12 +60,6 @@ def values(coefficients: Array, z: Array) -> Array:
     return c
 
 
-def gauss_nodes(n: int) -> np.ndarray:
-    """n Chebyshev-Gauss nodes cos(pi (k + 1/2) / n) on (-1, 1), increasing: the ends excluded,
-    where an equation need not hold."""
-    return -np.cos(math.pi * (np.arange(n) + 0.5) / n)
-
-
 def tail(coefficients: np.ndarray, axis: int, share: float = 0.1) -> float:
     """How much of the coefficients' size sits in the top ``share`` of the degrees along
     ``axis`` (largest magnitude there over the largest overall): small when that axis is

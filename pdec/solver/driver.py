@@ -37,9 +37,9 @@ def under_resolved(r: StageRecord) -> bool:
 @dataclass(frozen=True)
 class Schedule:
     """The stage kind of each stage: ``kinds[k-1]`` for stage k, the last one repeating; after
-    a kept stage that its task measured under-resolved (the figures ``under_resolved``: its
-    residual off its own points far above on them; ``under_fit``: a stage 1 that misses even
-    its own points), ``refine`` where set."""
+    a kept stage that its task measured under-resolved (the figures ``under_resolved``: a stage
+    1 whose residual on fresh points is far from solved; ``under_fit``: a stage 1 that misses
+    even its own points), ``refine`` where set."""
 
     kinds: tuple[StageKind, ...]
     refine: StageKind | None = None
