@@ -52,16 +52,18 @@ jax.tree_util.register_dataclass(
 @dataclass(frozen=True)
 class ChebyshevStage:
     """One frozen spectral stage: ``eps * sum_J c_J prod_i T_{j_i}(z_i)`` over the normalized
-    box (`pdec.solver.chebyshev`; ``coefficients`` of shape (n_1 + 1, .., n_d + 1))."""
+    box (`pdec.solver.chebyshev`; ``coefficients`` of shape (n_1 + 1, .., n_d + 1)), each axis
+    stretched or not (``stretches``: a `chebyshev.Stretch` or None per axis; empty: none)."""
 
     coefficients: jax.Array
     eps: jax.Array
+    stretches: tuple = ()
 
     def __call__(self, z: jax.Array) -> jax.Array:
-        return self.eps * chebyshev.values(self.coefficients, z)
+        return self.eps * chebyshev.values(self.coefficients, z, self.stretches)
 
 
-jax.tree_util.register_dataclass(ChebyshevStage, data_fields=["coefficients", "eps"], meta_fields=[])
+jax.tree_util.register_dataclass(ChebyshevStage, data_fields=["coefficients", "eps", "stretches"], meta_fields=[])
 
 
 def normalize(points: jax.Array, lower: jax.Array, upper: jax.Array) -> jax.Array:

@@ -2,7 +2,7 @@
 
 Format "pdec-solution", version 2 (version 1 files still load: their records are converted):
 - `solution.json`: {"format", "version", "pdec_version", "fields", "coordinates", "lower", "upper",
-  "parameters", "stages": [[{"layers", "sine_first", "angle"} or {"kind": "chebyshev"}, ...] per field], "report": [stage
+  "parameters", "stages": [[{"layers", "sine_first", "angle"} or {"kind": "chebyshev", "stretches": [[center, width] or null per axis]}, ...] per field], "report": [stage
   records, `pdec.records.StageRecord` with the stop reason by name], "start": where an equation
   solve's parameters started, `pdec.records.ParameterStart`}; "coordinates" (the axes'
   names, [] when not known) and "start" are absent from older files. Version 1 stored two record types
@@ -32,6 +32,7 @@ from pdec.errors import PdecError
 from pdec.geometry.codec import geometry_from_json, geometry_json
 from pdec.records import ParameterStart, StageRecord, StopReason
 from pdec.solution import ChebyshevStage, Solution, Stage
+from pdec.solver.chebyshev import Stretch
 
 FORMAT = "pdec-solution"
 VERSION = 2
@@ -103,7 +104,8 @@ def save(solution: Solution, directory: str | Path) -> Path:
             if isinstance(stage, ChebyshevStage):
                 arrays[f"f{i}_s{k}_C"] = np.asarray(stage.coefficients)
                 arrays[f"f{i}_s{k}_eps"] = np.asarray(stage.eps)
-                meta.append({"kind": "chebyshev"})
+                meta.append({"kind": "chebyshev", "stretches": [None if t is None else [float(t.center), float(t.width)]
+                                                                for t in stage.stretches]})
                 continue
             for l, (w, b) in enumerate(stage.params):
                 arrays[f"f{i}_s{k}_W{l}"] = np.asarray(w)
@@ -208,8 +210,9 @@ def load(directory: str | Path) -> Solution:
             field_stages = []
             for k, m in enumerate(meta):
                 if m.get("kind") == "chebyshev":
+                    stretches = tuple(None if t is None else Stretch(*t) for t in m.get("stretches", ()))
                     field_stages.append(ChebyshevStage(jnp.asarray(arrays[f"f{i}_s{k}_C"]),
-                                                       jnp.asarray(arrays[f"f{i}_s{k}_eps"])))
+                                                       jnp.asarray(arrays[f"f{i}_s{k}_eps"]), stretches))
                     continue
                 params = tuple((jnp.asarray(arrays[f"f{i}_s{k}_W{l}"]), jnp.asarray(arrays[f"f{i}_s{k}_b{l}"]))
                                for l in range(m["layers"]))

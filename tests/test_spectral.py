@@ -37,6 +37,33 @@ def test_chebyshev_derivatives_match_numpy_and_autodiff():
     assert np.allclose(np.asarray(chebyshev.values(coef3, z3)), np.asarray(plain), rtol=1e-13, atol=1e-13)
 
 
+def test_a_stretched_axis_resolves_a_narrow_front_and_differentiates_exactly():
+    stretch = chebyshev.Stretch(0.3, 0.01)
+    xi = jnp.linspace(-1.0, 1.0, 11)
+    assert np.allclose(np.asarray(stretch.inverse(stretch.forward(xi))), np.asarray(xi), atol=1e-14)
+    assert np.allclose(np.asarray(stretch.forward(jnp.array([-1.0, 1.0]))), [-1.0, 1.0], atol=1e-14)
+    z = jnp.linspace(-0.9, 0.9, 7)  # d^k/dz^k T_j(xi(z)) against the chain rule by hand (k = 1, 2)
+    x, d1 = stretch.inverse(z), jax.vmap(jax.grad(stretch.inverse))(z)
+    d2 = jax.vmap(jax.grad(jax.grad(stretch.inverse)))(z)
+    t1, t2 = chebyshev.vander(x, 9, 1), chebyshev.vander(x, 9, 2)
+    assert np.allclose(chebyshev.stretched_vander(z, 9, 1, stretch), t1 * d1[:, None], rtol=1e-12, atol=1e-10)
+    want2 = t2 * d1[:, None] ** 2 + t1 * d2[:, None]
+    assert np.allclose(chebyshev.stretched_vander(z, 9, 2, stretch), want2, rtol=1e-12, atol=1e-8)
+    n = 100  # tanh((z - 0.3) / 0.01) by 100 degrees: stretched 1e-12 or better, plain 1e-2 off
+    nodes = -np.cos(np.pi * (np.arange(n + 1) + 0.5) / (n + 1))
+    test = np.linspace(-1, 1, 3001)
+    for s, bound in ((stretch, 1e-10), (None, None)):
+        at = nodes if s is None else np.asarray(s.forward(jnp.asarray(nodes)))
+        coef = np.linalg.solve(np.asarray(chebyshev.stretched_vander(jnp.asarray(nodes), n, 0, None)),
+                               np.tanh((at - 0.3) / 0.01))
+        err = np.max(np.abs(np.asarray(chebyshev.values(jnp.asarray(coef), jnp.asarray(test)[:, None], (s,)))
+                            - np.tanh((test - 0.3) / 0.01)))
+        assert err < bound if bound else err > 1e-2, (s, err)
+        if s is not None:  # the front is found where it is, at its width
+            center, width, _ = chebyshev.front(coef, (s,), 0)
+            assert abs(center - 0.3) < 1e-3 and 0.8 < width / 0.01 < 1.2
+
+
 def test_degrees_grow_along_the_unresolved_axis_within_the_budget():
     kind = Spectral(start=16, unknowns=2000, resolved=1e-13)
     assert kind.grown((16, 16), (1e-2, 1e-4)) == (40, 16)  # t within 10x of x would grow too

@@ -205,24 +205,25 @@ def frozen_field(stages: tuple[PointFn, ...], scales: tuple[float, ...]) -> Poin
 
 
 def problem_blocks(problem: Problem, lowered: Lowered, key: Array, n_interior: int,
-                   n_face: int, gpinn: bool = False, grid: tuple[int, ...] | None = None) -> tuple[Block, ...]:
+                   n_face: int, gpinn: bool = False, grid: tuple[int, ...] | None = None,
+                   stretches: tuple = ()) -> tuple[Block, ...]:
     """Every residual block of an equation problem, on freshly sampled points (with `gpinn`,
     also each equation's residual gradient on the interior points). With ``grid`` (nodes per
     axis, a box only) the interior and the faces take Chebyshev-Gauss grids instead
-    (`sampling.gauss_grid`: a spectral stage's points)."""
+    (`sampling.gauss_grid`: a spectral stage's points, its axes stretched by ``stretches``)."""
     lo, hi, coords = problem.lower, problem.upper, problem.coordinate_names
     keys = iter(jax.random.split(key, 2 + len(lowered.equations) + len(lowered.conditions) + len(problem.periodic)))
     geometry = problem.geometry
     at = next(keys)
-    interior = domain_points(at, lo, hi, n_interior, geometry) if grid is None else gauss_grid(lo, hi, grid)
+    interior = domain_points(at, lo, hi, n_interior, geometry) if grid is None else gauss_grid(lo, hi, grid, stretches)
     blocks = [residual_block(f"equation (line {r.residual.line})", r, interior) for r in lowered.equations]
     if gpinn:
         blocks += [gradient_block(f"gradient of equation (line {r.residual.line})", r, interior)
                    for r in lowered.equations]
     for r in lowered.conditions:
         where, at = r.residual.location, next(keys)
-        pts = gauss_face(lo, hi, where, coords, grid) if grid is not None and isinstance(where, Face) else \
-            gauss_grid(lo, hi, grid) if grid is not None and isinstance(where, Interior) else \
+        pts = gauss_face(lo, hi, where, coords, grid, stretches) if grid is not None and isinstance(where, Face) else \
+            gauss_grid(lo, hi, grid, stretches) if grid is not None and isinstance(where, Interior) else \
             location_points(at, lo, hi, where, coords, condition_count(geometry, where, n_face), geometry)
         blocks.append(residual_block(f"{r.residual.kind} {r.residual.location.label()} (line {r.residual.line})", r, pts))
     for p in problem.periodic:

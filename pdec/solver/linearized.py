@@ -56,11 +56,12 @@ class ChebyshevFeatures:
     degrees: tuple[int, ...]
     lower: Array
     upper: Array
+    stretches: tuple = ()  # a chebyshev.Stretch or None per axis; empty: none
 
     def at(self, points: Array, key: Key) -> Array:
         """D^alpha of every polynomial at ``points``, alpha = key[1]: (M, prod(degrees + 1))."""
         z = 2.0 * (points - self.lower) / (self.upper - self.lower) - 1.0
-        return chebyshev.basis(z, self.degrees, key[1], 2.0 / (self.upper - self.lower))
+        return chebyshev.basis(z, self.degrees, key[1], 2.0 / (self.upper - self.lower), self.stretches)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def _system(lin: Linearized, x: Array) -> tuple[Array, Array]:
 
 
 jax.tree_util.register_dataclass(Features, data_fields=["nets", "kappa", "lower", "upper"], meta_fields=[])
-jax.tree_util.register_dataclass(ChebyshevFeatures, data_fields=["lower", "upper"], meta_fields=["degrees"])
+jax.tree_util.register_dataclass(ChebyshevFeatures, data_fields=["lower", "upper", "stretches"],
+                                 meta_fields=["degrees"])
 jax.tree_util.register_dataclass(Linearized, data_fields=["blocks", "features", "parameters"],
                                  meta_fields=["multipliers", "eps", "fields", "width"])

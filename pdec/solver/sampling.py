@@ -48,20 +48,23 @@ def chebyshev_nodes(n: int) -> Array:
     return -jnp.cos(jnp.pi * jnp.arange(n) / (n - 1))
 
 
-def gauss_grid(lower, upper, counts: tuple[int, ...]) -> Array:
+def gauss_grid(lower, upper, counts: tuple[int, ...], stretches: tuple = ()) -> Array:
     """The tensor grid of counts[i] Chebyshev-Gauss nodes along axis i, mapped to the box (the
-    ends excluded): where a spectral stage's equations are collocated."""
+    ends excluded): where a spectral stage's equations are collocated. An axis with a
+    `chebyshev.Stretch` takes the nodes in its stretched variable."""
     lo, hi = _box(lower, upper)
     nodes = [-jnp.cos(jnp.pi * (jnp.arange(n) + 0.5) / n) for n in counts]
+    nodes = [z if s is None else s.forward(z) for z, s in zip(nodes, stretches or (None,) * len(counts))]
     return tensor_grid([a + (b - a) * (z + 1.0) / 2.0 for a, b, z in zip(lo, hi, nodes)])
 
 
-def gauss_face(lower, upper, face: Face, coordinates: tuple[str, ...], counts: tuple[int, ...]) -> Array:
+def gauss_face(lower, upper, face: Face, coordinates: tuple[str, ...], counts: tuple[int, ...],
+               stretches: tuple = ()) -> Array:
     """The Gauss grid of the other coordinates on one face of the box (its coordinate set)."""
     axis = coordinates.index(face.coordinate)
     if len(coordinates) == 1:
         return jnp.full((1, 1), face.value, dtype=jnp.float64)
-    return on_face(gauss_grid(lower, upper, tuple(1 if i == axis else n for i, n in enumerate(counts))),
+    return on_face(gauss_grid(lower, upper, tuple(1 if i == axis else n for i, n in enumerate(counts)), stretches),
                    lower, upper, face, coordinates)
 
 

@@ -20,7 +20,7 @@ under-resolved (`driver.Schedule.refine`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 import jax.numpy as jnp
@@ -33,6 +33,8 @@ from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 from pdec.solver.stages.collocation import COPIES, gauss_newton
 
 
+STRETCH_ROUNDS = 3  # solves with stretched axes after an unresolved one, at most
+WIDEST = 0.1  # a front wider than this (of the normalized [-1, 1]) gets no stretch
 DOMINANT = 10.0  # axes whose coefficient tail is within this factor of the largest grow
 MIN_GROWTH = 1.1  # degrees that would grow by less than this on every axis: the stage is done
 
@@ -40,13 +42,16 @@ MIN_GROWTH = 1.1  # degrees that would grow by less than this on every axis: the
 @dataclass(frozen=True)
 class SpectralSolve:
     """The end of a spectral stage: coefficients per field (shape degrees + 1), parameter
-    corrections, the degrees reached, the largest condition figure met, Gauss-Newton steps."""
+    corrections, the degrees reached, the largest condition figure met, Gauss-Newton steps,
+    the stretch of each axis (or None), the coefficient tail along each axis."""
 
     coefficients: Mapping[str, np.ndarray]
     corrections: Mapping[str, float]
     degrees: tuple[int, ...]
     condition: float
     steps: int
+    stretches: tuple[chebyshev.Stretch | None, ...]
+    tails: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -104,15 +109,35 @@ class Spectral(StageKind):
 
     def fit(self, setup: StageSetup, params, progress=None) -> Fitted:
         """Solve at growing degrees; ``Fitted.params`` is the `SpectralSolve` of the last.
-        ``setup.grids(degrees)`` is the stage's problem on the grid of those degrees, in their
-        coefficients (a `Linearized`; `tasks.spectral`)."""
-        grids: Callable[[tuple[int, ...]], Linearized] | None = getattr(setup, "grids", None)
+        ``setup.grids(degrees, stretches)`` is the stage's problem on the grid of those degrees
+        (its axes stretched), in their coefficients (a `Linearized`; `tasks.spectral`). Where an
+        axis is still unresolved at ``unknowns``, up to STRETCH_ROUNDS solves follow with that
+        axis stretched about the steepest front the last solve shows (`chebyshev.front`); the
+        solve whose largest coefficient tail is smallest is kept."""
+        grids: Callable | None = getattr(setup, "grids", None)
         if grids is None:
             raise TypeError("a spectral stage needs a setup with grids (tasks.spectral)")
-        degrees = (self.start,) * int(np.shape(setup.kappa)[0])
+        d = int(np.shape(setup.kappa)[0])
+        best, loss, steps = self._grown_solve(grids, (None,) * d, progress)
+        last = best
+        for _ in range(STRETCH_ROUNDS):
+            stretches = tuple(_stretch(last, i) if t > self.resolved else s
+                              for i, (t, s) in enumerate(zip(last.tails, last.stretches)))
+            if all(s is None for s in stretches) or _same(stretches, last.stretches):
+                break
+            last, trial_loss, trial_steps = self._grown_solve(grids, stretches, progress)
+            steps += trial_steps
+            if max(last.tails) < max(best.tails):
+                best, loss = last, trial_loss
+        return Fitted(replace(best, steps=steps), loss, steps)
+
+    def _grown_solve(self, grids, stretches, progress) -> tuple[SpectralSolve, float, int]:
+        """Gauss-Newton at degrees grown from ``start`` with these stretches: the last solve,
+        its loss, the steps taken."""
+        degrees = (self.start,) * len(stretches)
         x, before, steps, cond = None, None, 0, 0.0
         while True:
-            lin = grids(degrees)
+            lin = grids(degrees, stretches)
             x0 = None if x is None else _padded(lin, x, before, degrees)
             out = gauss_newton(lin, self.steps, progress, x0, lstsq.solve_full_rank)
             steps, cond = steps + out.steps, max(cond, out.condition)
@@ -123,12 +148,33 @@ class Spectral(StageKind):
             if nxt == degrees:
                 break
             x, before, degrees = out.x, degrees, nxt
-        solve = SpectralSolve(shaped, {p: float(v) for p, v in dp.items()}, degrees, cond, steps)
-        return Fitted(solve, out.loss, steps)
+        solve = SpectralSolve(shaped, {p: float(v) for p, v in dp.items()}, degrees, cond, steps,
+                              stretches, tails)
+        return solve, out.loss, steps
 
     def frozen(self, params, eps, kappa):
         del kappa
-        return ChebyshevStage(jnp.asarray(params), eps)
+        coefficients, stretches = params
+        return ChebyshevStage(jnp.asarray(coefficients), eps, stretches)
+
+
+def _stretch(solve: SpectralSolve, axis: int) -> chebyshev.Stretch | None:
+    """A stretch about the steepest front of the solve's fields along ``axis``, None where the
+    steepest is wider than WIDEST (no front: the axis is short of degrees everywhere)."""
+    fronts = [chebyshev.front(c, solve.stretches, axis) for c in solve.coefficients.values()]
+    center, width, slope = max(fronts, key=lambda f: f[2])
+    if width > WIDEST:
+        return None
+    return chebyshev.Stretch(center, width)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    """Whether two stretches per axis are alike: centers within half a width, widths within 1.5x."""
+    def alike(s, t):
+        if s is None or t is None:
+            return s is t
+        return abs(s.center - t.center) < 0.5 * t.width and 1 / 1.5 < s.width / t.width < 1.5
+    return all(alike(s, t) for s, t in zip(a, b))
 
 
 def _padded(lin: Linearized, x: np.ndarray, before: tuple[int, ...], degrees: tuple[int, ...]) -> np.ndarray:

@@ -22,14 +22,14 @@ from pdec.solver.tasks.collocation import GAMMA
 
 def problem_on_grids(task, kind: Spectral, key, frozen, eps: float, params, gamma: float | None,
                      n_face: int) -> Callable[[tuple[int, ...]], Linearized]:
-    """degrees -> the stage's problem on the grid for them (frozen stages cached)."""
+    """(degrees, stretches) -> the stage's problem on the grid for them (frozen stages cached)."""
     gamma = GAMMA if gamma is None else gamma
 
-    def linearized(degrees: tuple[int, ...]) -> Linearized:
+    def linearized(degrees: tuple[int, ...], stretches: tuple = ()) -> Linearized:
         blocks: tuple[Block, ...] = task._based(problem_blocks(task.problem, task.lowered, key, 0, n_face,
-                                                               grid=kind.nodes(degrees)), frozen)
+                                                               grid=kind.nodes(degrees), stretches=stretches), frozen)
         multipliers = tuple(block_multipliers(blocks, params, gamma, None))
-        feats = ChebyshevFeatures(degrees, task.lower, task.upper)
+        feats = ChebyshevFeatures(degrees, task.lower, task.upper, stretches)
         return Linearized(blocks, multipliers, feats, float(eps), task.fields, params,
                           math.prod(n + 1 for n in degrees))
 
@@ -40,7 +40,8 @@ def attempt(setup, kind: Spectral, fields: tuple[str, ...], gamma: float | None,
     """Solve the stage; its coefficients per field and parameter corrections as the theta."""
     fitted = kind.fit(setup, None, progress)
     solve = fitted.params
-    theta = ({n: solve.coefficients[n] for n in fields}, {p: jnp.float64(v) for p, v in solve.corrections.items()})
+    theta = ({n: (solve.coefficients[n], solve.stretches) for n in fields}, {p: jnp.float64(v) for p, v in solve.corrections.items()})
     figures = {"gamma": float(GAMMA if gamma is None else gamma), "condition": solve.condition,
-               "unknowns": float(math.prod(n + 1 for n in solve.degrees))}
+               "unknowns": float(math.prod(n + 1 for n in solve.degrees)),
+               "stretched": float(sum(s is not None for s in solve.stretches))}
     return Attempt(theta, fitted.loss, fitted.iterations, figures)
