@@ -1,9 +1,13 @@
-"""The numbers of short runs stay what they were before the stage-driver refactor, to the last bit.
+"""The numbers of short runs stay what they were before the stage-driver refactor.
 
 `data/pinned_stages.json` holds per-stage figures (float.hex) of short runs of fit1d, fit2d,
 poisson1d, ode_inverse and heat_inverse recorded with the code before one stage loop replaced
-the two drivers. The same settings must give the same bits. Recorded under JAX 0.10.2 on an
-x86_64 CPU: another JAX (or processor) may round differently, so the test is skipped there.
+the two drivers. The same settings must give the same numbers to RTOL: on the machine that
+recorded them they agree to the last bit, but another x86_64 CPU (CI's) rounds a few BLAS sums
+differently (fit2d's first loss moved by 1e-10 of itself), and training carries that along; a
+changed method moves them by far more. Figures at the rounding floor (below FLOOR) are rounding
+noise and only have to stay there, and so is the loss of a stage that fits a residue at the floor.
+Recorded under JAX 0.10.2: another JAX may change more, so the test is skipped there.
 """
 
 import json
@@ -24,6 +28,8 @@ SMALL_FIT = FitSettings(
     schedule=Schedule((Trained((20, 20, 20), adam_steps=300, optimizer=LevenbergMarquardt(60)), LeastSquares(400))),
     base_points=(300, 400), max_points=(600, 900), n_test=1000,
 )
+RTOL = 1e-4
+FLOOR = {"eps": 1e-13, "rel_l2": 1e-13, "max_error": 1e-13, "loss": 1e-20}
 QUICK = "\nsolver stages = 2, method = trained, adam = 150, iterations = 40, points = 120, width = 12\n"
 
 pytestmark = pytest.mark.skipif(jax.__version__ != "0.10.2", reason="pinned under JAX 0.10.2")
@@ -43,6 +49,11 @@ def equations(name):
     return pdec.solve(problem, tol=1e-30, resume=at_guesses(problem) if problem.parameters else None)
 
 
+def close(got: float, want: float, floor: float) -> bool:
+    """Equal to RTOL, or both at the rounding floor."""
+    return got == pytest.approx(want, rel=RTOL) or max(abs(got), abs(want)) < floor
+
+
 @pytest.mark.parametrize("name, run", [("fit1d", fit), ("fit2d", fit), ("poisson1d", equations),
                                        ("ode_inverse", equations), ("heat_inverse", equations)])
 def test_short_runs_give_the_pinned_numbers(name, run):
@@ -50,9 +61,11 @@ def test_short_runs_give_the_pinned_numbers(name, run):
     want = PINNED[name]
     assert len(got) == len(want)
     for r, w in zip(got, want):
-        for figure in ("eps", "loss", "rel_l2", "max_error"):
-            assert float(getattr(r, figure)).hex() == w[figure], (name, r.stage, figure)
+        at_floor = float.fromhex(w["eps"]) < FLOOR["eps"]
+        for figure in ("eps", "rel_l2", "max_error") + (() if at_floor else ("loss",)):
+            assert close(float(getattr(r, figure)), float.fromhex(w[figure]), FLOOR[figure]), (name, r.stage, figure)
         assert r.kept == w["kept"]
         if "parameters" in w:
-            assert {k: float(v).hex() for k, v in r.parameters.items()} == w["parameters"]
-            assert float(r.figures["equation_rms"]).hex() == w["equation_rms"]
+            want_parameters = {k: float.fromhex(v) for k, v in w["parameters"].items()}
+            assert dict(r.parameters) == pytest.approx(want_parameters, rel=RTOL)
+            assert float(r.figures["equation_rms"]) == pytest.approx(float.fromhex(w["equation_rms"]), rel=RTOL)
