@@ -97,6 +97,11 @@ def table(name: str, plot: Path | None = None) -> None:
         kind = "spectral" if "unknowns" in f else "collocation"
         print(f"| {r.stage} | {kind} | {int(f.get('unknowns', 0)) or '-'} | {f['equation_rms']:.1e} | "
               f"{f['fresh_rms']:.1e} | {rel:.1e} | {top:.1e} | {'yes' if r.kept else 'no'} | {at:.0f} |")
+    for st in sol.stages[0]:
+        if isinstance(st, ChebyshevStage):
+            axes = ", ".join("plain" if s is None else f"stretched about {float(s.center):.4f}, width {float(s.width):.4f}"
+                             for s in (st.stretches or (None,) * st.coefficients.ndim))
+            print(f"\nspectral stage: degrees {' x '.join(str(n - 1) for n in st.coefficients.shape)} ({axes})")
     met = "met" if final <= TARGETS[name] else "not met"
     print(f"\ndefaults: rel L2 {final:.2e} (max {worst:.2e}) in {wall:.0f} s; one stage alone: {base_rel:.2e} in "
           f"{base_wall:.0f} s; target {TARGETS[name]:.0e}: {met}\n", flush=True)
