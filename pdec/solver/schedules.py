@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from pdec.solver.driver import Schedule
 from pdec.solver.stages.collocation import Collocation
+from pdec.solver.stages.interpolation import Interpolation
 from pdec.solver.stages.least_squares import LeastSquares
 from pdec.solver.stages.spectral import Spectral
 from pdec.solver.stages.trained import LevenbergMarquardt, Trained
@@ -35,16 +36,21 @@ def fit_schedule(d: int) -> Schedule:
     5.1e-11 in 304 s (a trained sine stage leaves ~1e-4 of its residue as white noise in 2D, a
     least-squares stage ~1e-10).
 
-    From 3D on a residue's Chebyshev band (~20 degrees per axis) has ~8000 modes and would need
-    ~140,000 grid points; instead every stage is 3000 sine features over z at the fixed band 3
-    (radians per unit of z), on 12,000 random points, as collocation stages do for equations.
-    fit3d.pde (sin(x + 2y) cos(z) + 0.3 x z): 2.2e-12 in one 17 s stage (band 2: 2.6e-12, 4:
-    5.7e-12; 4500 features 2.0e-12 in 54 s; a second stage gains nothing), where the trained
-    stages (``trained_fit_schedule``) reached 5.5e-7 in 799 s.
+    In 3D every stage interpolates the residue by a tensor Chebyshev series at Chebyshev-Gauss
+    nodes (`stages.interpolation`; a closed form can be evaluated there): fit3d.pde (sin(x + 2y)
+    cos(z) + 0.3 x z) 3.0e-15 in stage 1 (degrees 16 x 20 x 16) and 4.0e-16 after stage 2, in
+    5 s, where 3000 sine features at the fixed band 3 on 12,000 random points stopped at
+    2.2e-12 (17 s; 8e-13 .. 2.7e-12 over seeds, a second such stage gains nothing) and the
+    trained stages (``trained_fit_schedule``) at 5.5e-7 in 799 s. From 4D on a tensor grid of
+    the degrees a residue needs outgrows memory (17^5 nodes); there every stage is 3000 sine
+    features over z at the fixed band 3, on 12,000 random points, as collocation stages are for
+    equations (unmeasured beyond 3D).
     """
     if d <= 2:
         return Schedule((Trained((20, 20, 20), adam_steps=3000, optimizer=LevenbergMarquardt(400)),
                          LeastSquares(3000)))
+    if d == 3:
+        return Schedule((Interpolation(),))
     return Schedule((LeastSquares(3000, band=3.0),))
 
 

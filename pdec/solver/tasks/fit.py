@@ -19,18 +19,21 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh
 
+from pdec.errors import PdecError
 from pdec.language.options import SolverOptions
 from pdec.records import StageRecord
-from pdec.solution import Solution, Stage, normalize, sum_stages
+from pdec.solution import Solution, normalize, sum_stages
 from pdec.solver import devices as dev
 from pdec.solver import driver, keys, network, optimize, spectrum
 from pdec.solver.driver import Schedule, Stops
-from pdec.solver.sampling import chebyshev_nodes, tensor_grid
+from pdec.solver.sampling import chebyshev_nodes, gauss_grid, tensor_grid
 from pdec.solver.schedules import fit_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
+from pdec.solver.stages.interpolation import Interpolation, InterpolationSetup
 from pdec.solver.stages.least_squares import MAX_ENTRIES, LeastSquares
 from pdec.solver.tasks.base import Attempt, Measure, State
 
+CHUNK = 20000  # rows of earlier stages evaluated at once on an interpolation grid
 Target = Callable[[jax.Array], jax.Array] | tuple[np.ndarray, np.ndarray]
 
 
@@ -123,7 +126,7 @@ class _FitTask:
         return Attempt(fitted.params, fitted.loss, fitted.iterations)
 
     def extend(self, state: State, setup: StageSetup, kind: StageKind, attempt: Attempt) -> State:
-        stage = Stage(attempt.theta, jnp.asarray(setup.eps), setup.kappa, kind.sine, kind.angle)
+        stage = kind.frozen(attempt.theta, jnp.asarray(setup.eps), setup.kappa)
         return State((state.stages[0] + (stage,),))
 
     def prepare(self, state: State, kind: StageKind, k: int) -> StageSetup:
@@ -182,6 +185,8 @@ class ClosedFormTask(_FitTask):
     def setup(self, stages, s: StageKind) -> StageSetup:
         if isinstance(s, LeastSquares):
             return self._least_squares_setup(stages, s)
+        if isinstance(s, Interpolation):
+            return self._interpolation_setup(stages, s)
         cfg, d, k = self.settings, self.in_dim, len(stages) + 1
         base = per_dimension(cfg.base_points, d)
         n_min = max(2, round(base ** (1.0 / d))) if d <= 2 else base
@@ -202,6 +207,21 @@ class ClosedFormTask(_FitTask):
                     spectrum.points_per_axis(f, cfg.points_per_period / d, 1, 10**6) for f in freqs))]
         z = self._points(n_axis, k)
         return _stage_setup(z, self._residue(stages, z), kappa, s, self.mesh)
+
+    def _interpolation_setup(self, stages, s: Interpolation) -> InterpolationSetup:
+        """The residue on Chebyshev-Gauss grids, scaled by its RMS on the first grid (eps)."""
+        d = self.in_dim
+
+        def residue(counts: tuple[int, ...]) -> np.ndarray:
+            z = gauss_grid(-jnp.ones(d), jnp.ones(d), counts)
+            parts = [np.asarray(self._residue(stages, z[i:i + CHUNK])) for i in range(0, int(z.shape[0]), CHUNK)]
+            return np.concatenate(parts).reshape(counts)
+
+        first = (s.start + 1,) * d
+        eps = spectrum.residue_size(residue(first))
+        scale = eps if eps > 0 else 1.0
+        return InterpolationSetup(eps, jnp.zeros(d), math.prod(first), lambda p: jnp.zeros(1),
+                                  values=lambda counts: residue(counts) / scale)
 
     def _least_squares_setup(self, stages, s: LeastSquares) -> StageSetup:
         """Sample points and frequency scale of a least-squares stage, from the residue's band.
@@ -247,6 +267,8 @@ class DataTask(_FitTask):
         return int(self.z_train.shape[1])
 
     def setup(self, stages, s: StageKind) -> StageSetup:
+        if isinstance(s, Interpolation):
+            raise PdecError("an interpolation stage needs a closed-form target (data cannot be evaluated at its nodes)")
         e = self.y_train - _sum(stages, self.z_train) if stages else self.y_train
         d = self.in_dim
         if isinstance(s, LeastSquares) and s.band is not None:
