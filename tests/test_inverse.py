@@ -129,3 +129,27 @@ def test_a_csv_states_its_noise_level():
     assert obs.noise == 1e-3
     rms = float(np.sqrt(np.mean(obs.values ** 2)))
     assert abs(level(problem) - 1e-3 / rms) < 1e-15
+
+
+# An unknown field (not a scalar): a conductivity a(x) with the field u observed.
+
+FIELD_INVERSE = """
+domain x in [0, 1]
+unknown u(x), a(x)
+equation a*u_xx + a_x*u_x = (1 + x^2)*exp(x) + 2*x*(exp(x) + 1)
+boundary x = 0: a = 1
+observe u at 1000 points
+exact u = exp(x) + x
+exact a = 1 + x^2
+solver stages = 1
+"""
+
+
+def test_an_unknown_field_is_found_from_observations_of_another():
+    """a*u_xx + a_x*u_x is a product of unknown fields: at zero fields it linearizes to nothing,
+    so stage 1 starts from u fitted to its observations (tasks.collocation.observed_start)."""
+    sol = pdec.solve(pdec.compile_text(FIELD_INVERSE))
+    x = np.linspace(0.0, 1.0, 201)[:, None]
+    v = np.asarray(sol(x))
+    assert np.max(np.abs(v[:, 0] - (np.exp(x[:, 0]) + x[:, 0]))) < 1e-8
+    assert np.max(np.abs(v[:, 1] - (1 + x[:, 0] ** 2))) < 1e-7

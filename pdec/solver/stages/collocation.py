@@ -37,6 +37,7 @@ class CollocationSetup(StageSetup):
     """A stage's setup with its problem in the stage's unknowns (`Linearized`)."""
 
     linearized: Linearized | None = None
+    start: np.ndarray | None = None  # the unknowns Gauss-Newton starts from (None: zero)
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,10 @@ class Collocation(StageKind):
         return features.draw(key, in_dim, min(self.features, width_cap or math.inf))
 
     def fit(self, setup: StageSetup, params, progress=None) -> Fitted:
-        """``setup`` is a `CollocationSetup`; ``params`` is ignored (the unknowns start at zero).
+        """``setup`` is a `CollocationSetup`; ``params`` is ignored (the unknowns start at
+        ``setup.start``, or zero).
         ``Fitted.params`` is the whole solve (`GaussNewton`: unknowns, condition, step sizes)."""
         if not isinstance(setup, CollocationSetup) or setup.linearized is None:
             raise TypeError("a collocation stage needs a CollocationSetup")
-        out = gauss_newton(setup.linearized, self.steps, progress)
+        out = gauss_newton(setup.linearized, self.steps, progress, setup.start)
         return Fitted(out, out.loss, out.steps)

@@ -8,10 +8,13 @@ it here: features for every field, the block weights, the problem in the stage's
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from pdec.solver import keys
+from pdec.solver import keys, lstsq
 from pdec.solver.blocks import block_multipliers
 from pdec.solver.features import with_coefficients
 from pdec.solver.linearized import Features, Linearized
@@ -34,6 +37,25 @@ def band(kind: Collocation, kappa: Array, k: int) -> Array:
     return jnp.maximum(BAND_FACTOR * kappa, kind.band)
 
 
+def observed_start(lin: Linearized) -> np.ndarray | None:
+    """Where a nonlinear stage 1 with observations starts: the observed fields fitted to their
+    observations alone (one least-squares solve; the other fields and corrections at zero, the
+    least-norm solution). None where the problem is affine or every field is observed (there
+    the parameters start from the observations, `pdec.solver.data_start`, and the fields at zero
+    as they always have).
+
+    Why: at zero fields a product of unknown fields linearizes to nothing (HInv's a lap(u): both
+    a and u are zero), so Gauss-Newton's first step leaves the conductivity free and no halving
+    of it lowers the loss (problems/hinv.pde: no step taken, rel L2 1.0)."""
+    data = tuple(i for i, b in enumerate(lin.blocks) if b.kind == "data")
+    observed = {f for i in data for f, _ in lin.blocks[i].needs}
+    if lin.affine or not data or observed >= set(lin.fields):
+        return None
+    part = replace(lin, blocks=tuple(lin.blocks[i] for i in data), multipliers=tuple(lin.multipliers[i] for i in data))
+    a, r = (np.asarray(v) for v in part.system(np.zeros(part.size)))
+    return lstsq.solve(a, -r).x
+
+
 def attempt(setup, kind: Collocation, key: jax.Array, k: int, fields: tuple[str, ...], lower: Array,
             upper: Array, gamma: float | None, gpinn: float | None, progress) -> Attempt:
     """Draw every field's features, weigh the blocks, solve; the stage's networks and parameter
@@ -45,7 +67,9 @@ def attempt(setup, kind: Collocation, key: jax.Array, k: int, fields: tuple[str,
     multipliers = tuple(block_multipliers(setup.blocks, params, gamma, gpinn))
     width = int(nets[fields[0]][0][0].shape[1]) + 1
     lin = Linearized(setup.blocks, multipliers, Features(nets, setup.kappa, lower, upper), float(setup.eps), fields, params, width)
-    fitted = kind.fit(CollocationSetup(setup.eps, setup.kappa, setup.points, None, linearized=lin), None, progress)
+    start = observed_start(lin) if k == 1 else None
+    fitted = kind.fit(CollocationSetup(setup.eps, setup.kappa, setup.points, None, linearized=lin, start=start),
+                      None, progress)
     solve = fitted.params
     coef, dp = lin.split(jnp.asarray(solve.x))
     theta = ({n: with_coefficients(nets[n], coef[n]) for n in fields}, dict(dp))
