@@ -218,10 +218,11 @@ class ClosedFormTask(_FitTask):
             return np.concatenate(parts).reshape(counts)
 
         first = (s.start + 1,) * d
-        eps = spectrum.residue_size(residue(first))
+        on_first = residue(first)  # the stage's first grid: eps, and its first interpolation
+        eps = spectrum.residue_size(on_first)
         scale = eps if eps > 0 else 1.0
         return InterpolationSetup(eps, jnp.zeros(d), math.prod(first), lambda p: jnp.zeros(1),
-                                  values=lambda counts: residue(counts) / scale)
+                                  values=lambda counts: (on_first if counts == first else residue(counts)) / scale)
 
     def _least_squares_setup(self, stages, s: LeastSquares) -> StageSetup:
         """Sample points and frequency scale of a least-squares stage, from the residue's band.
