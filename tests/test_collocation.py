@@ -120,3 +120,24 @@ def test_an_inverse_parameter_is_found_by_gauss_newton():
     text = open("problems/ode_inverse.pde").read()
     sol = pdec.solve(pdec.compile_text(text, filename="ode_inverse.pde", base_dir="problems"), stages=1)
     assert abs(sol.parameters["a"] - 1.0) < 1e-10 and sol.report[0].rel_l2 < 1e-10
+
+
+def test_the_sketched_solve_agrees_with_the_dense_one_on_an_overdetermined_system():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((600, 80)) * np.logspace(0, 6, 80)  # columns of unequal scale
+    b = rng.standard_normal(600)
+    dense, sketched = lstsq.solve(a, b), lstsq.Sketched()(a, b)
+    assert sketched.rank == dense.rank == 80
+    assert np.max(np.abs(sketched.x - dense.x)) <= 1e-12 * np.max(np.abs(dense.x))
+
+
+def test_a_stage_solved_by_sketching_agrees_with_the_dense_solve_on_poisson2d_to_1e12():
+    problem = pdec.compile("problems/poisson2d.pde")
+    solutions = []
+    for solve in (lstsq.Dense(), lstsq.Sketched()):
+        cfg = EquationSettings(schedule=Schedule((Collocation(600, 1500, band=12.0, solve=solve),)), n_test=2000)
+        solutions.append(solve_equations(problem, lower(problem), tol=0.0, max_stages=1, settings=cfg))
+    pts = jax.random.uniform(jax.random.PRNGKey(2), (2000, 2), minval=-1.0, maxval=1.0)
+    dense, sketched = (np.asarray(s.evaluate(pts)) for s in solutions)
+    assert solutions[0].report[0].rel_l2 < 1e-10 and solutions[1].report[0].rel_l2 < 1e-10
+    assert np.linalg.norm(sketched - dense) <= 1e-12 * np.linalg.norm(dense)  # relative L2, as errors are

@@ -17,6 +17,7 @@ FIT_POINTS = 10**6 + 2  # random sample points of a fit stage (3D and up)
 DATA_START = 10**6 + 3  # the fit of the observed fields that starts an inverse solve
 SPECTRUM_LINES = 10**6 + 4  # + axis: the random lines of a residual's spectrum (from 4 coordinates on)
 FRESH_POINTS = 10**6 + 5  # the points a stage's residual is checked on, apart from its own
+SKETCH = 10**6 + 6  # NumPy's seed of a sketched least-squares solve's rows (`pdec.solver.lstsq.sketched`)
 
 
 def root(seed: int) -> jax.Array:

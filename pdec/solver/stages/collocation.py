@@ -28,7 +28,6 @@ from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
 MAX_ENTRIES = 1.2e8  # of a stage's matrix (rows x unknowns, ~1 GB in float64): caps the points
 MIN_STEP_GAIN = 1.01  # a Gauss-Newton step that lowers the loss by less than 1% ends the solve
-COPIES = 3  # of the matrix at once during a solve: it, its unit-column copy, the SVD's work arrays
 HALVINGS = 8  # a step is halved at most this often before the solve gives up on it
 
 
@@ -101,6 +100,7 @@ class Collocation(StageKind):
     band: float = 20.0  # stage 1's top feature frequency per axis, radians per unit of z
     steps: int = 30
     follow: bool = True  # later stages follow the residual's frequency (else keep ``band``)
+    solve: lstsq.LinearSolve = lstsq.Dense()  # each linear least-squares solve (bench/lstsq.py)
 
     def sample_points(self, d: int) -> int:
         return self.points
@@ -110,9 +110,10 @@ class Collocation(StageKind):
         return int(min(n, MAX_ENTRIES // ((self.features + 1) * fields)))
 
     def largest_array(self, rows, in_dim, fields, parameters) -> tuple[float, str]:
-        """The stage's least-squares matrix, times COPIES (it, its unit-column copy, LAPACK's work)."""
+        """The stage's least-squares matrix and what its solve holds besides (`LinearSolve.nbytes`)."""
         cols = (self.features + 1) * fields + parameters
-        return 8.0 * COPIES * rows * cols, f"its {rows:,} x {cols:,} least-squares matrix ({COPIES} copies)"
+        need = self.solve.nbytes(rows, cols)
+        return need, f"its {rows:,} x {cols:,} least-squares matrix and its solve ({need / (8.0 * rows * cols):.1f} copies)"
 
     @property
     def sine(self) -> bool:
@@ -131,5 +132,5 @@ class Collocation(StageKind):
         ``Fitted.params`` is the whole solve (`GaussNewton`: unknowns, condition, step sizes)."""
         if not isinstance(setup, CollocationSetup) or setup.linearized is None:
             raise TypeError("a collocation stage needs a CollocationSetup")
-        out = gauss_newton(setup.linearized, self.steps, progress, setup.start)
+        out = gauss_newton(setup.linearized, self.steps, progress, setup.start, self.solve)
         return Fitted(out, out.loss, out.steps)

@@ -30,9 +30,10 @@ from pdec.solution import ChebyshevStage
 from pdec.solver import chebyshev, lstsq
 from pdec.solver.linearized import Linearized
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
-from pdec.solver.stages.collocation import COPIES, gauss_newton
+from pdec.solver.stages.collocation import gauss_newton
 
 
+COPIES = 3  # of the matrix at once during a solve: it, its scaled copy, LAPACK's work (measured peak)
 STRETCH_ROUNDS = 3  # solves with stretched axes after an unresolved one, at most
 WIDEST = 0.1  # a front wider than this (of the normalized [-1, 1]) gets no stretch
 DOMINANT = 10.0  # axes whose coefficient tail is within this factor of the largest grow
