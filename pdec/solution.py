@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.geometry.domain import Geometry
-from pdec.solver import chebyshev, network
+from pdec.solver import chebyshev, network, singular
 from pdec.errors import PdecError
 from pdec.records import ParameterStart, StageRecord
 
@@ -66,12 +66,33 @@ class ChebyshevStage:
 jax.tree_util.register_dataclass(ChebyshevStage, data_fields=["coefficients", "eps", "stretches"], meta_fields=[])
 
 
+@dataclass(frozen=True)
+class SingularStage:
+    """A collocation stage with singular functions beside its network (`pdec.solver.singular`:
+    a shaped domain's holes and re-entrant corners): ``net(z) + net.eps * sum_i c_i psi_i(x)``,
+    x the physical point of z on the box [lower, upper]."""
+
+    net: Stage
+    functions: singular.Singular
+    coefficients: jax.Array
+    lower: jax.Array
+    upper: jax.Array
+
+    def __call__(self, z: jax.Array) -> jax.Array:
+        x = self.lower + (z + 1.0) * (self.upper - self.lower) / 2.0
+        return self.net(z) + self.net.eps * (self.functions(x) @ self.coefficients)
+
+
+jax.tree_util.register_dataclass(SingularStage, data_fields=["net", "functions", "coefficients", "lower", "upper"],
+                                 meta_fields=[])
+
+
 def normalize(points: jax.Array, lower: jax.Array, upper: jax.Array) -> jax.Array:
     """Map the box [lower, upper] to [-1, 1]^d."""
     return 2.0 * (points - lower) / (upper - lower) - 1.0
 
 
-def sum_stages(stages: tuple[Stage | ChebyshevStage, ...], z: jax.Array) -> jax.Array:
+def sum_stages(stages: tuple[Stage | ChebyshevStage | SingularStage, ...], z: jax.Array) -> jax.Array:
     """The field: the sum of all stages at normalized points z, from stage 1 on."""
     total = jnp.zeros(z.shape[0], dtype=jnp.float64)
     for stage in stages:

@@ -9,7 +9,9 @@ Format "pdec-solution", version 2 (version 1 files still load: their records are
   ("StageRecord" of fits, "PinnRecord" of equations) with the stop reason as a message.
 - `solution.npz`: float64 arrays `lower`, `upper`, and for field i, stage k, layer l:
   `f{i}_s{k}_W{l}`, `f{i}_s{k}_b{l}`, `f{i}_s{k}_eps`, `f{i}_s{k}_kappa`; a spectral stage
-  (`pdec.solution.ChebyshevStage`) its coefficients `f{i}_s{k}_C` and `f{i}_s{k}_eps`.
+  (`pdec.solution.ChebyshevStage`) its coefficients `f{i}_s{k}_C` and `f{i}_s{k}_eps`; a stage with
+  singular functions (`pdec.solution.SingularStage`, meta "singular": {"axes", "order",
+  "terms"}) its network's arrays and `f{i}_s{k}_S`, `_poles`, `_corners`, `_scale`.
 Arrays are stored exactly, so a loaded solution gives the same values to the last bit. Each file
 is written to a temporary name and renamed, so a crash never leaves half a file.
 """
@@ -31,8 +33,9 @@ import numpy as np
 from pdec.errors import PdecError
 from pdec.geometry.codec import geometry_from_json, geometry_json
 from pdec.records import ParameterStart, StageRecord, StopReason
-from pdec.solution import ChebyshevStage, Solution, Stage
+from pdec.solution import ChebyshevStage, SingularStage, Solution, Stage
 from pdec.solver.chebyshev import Stretch
+from pdec.solver.singular import Singular
 
 FORMAT = "pdec-solution"
 VERSION = 2
@@ -107,13 +110,20 @@ def save(solution: Solution, directory: str | Path) -> Path:
                 meta.append({"kind": "chebyshev", "stretches": [None if t is None else [float(t.center), float(t.width)]
                                                                 for t in stage.stretches]})
                 continue
+            entry = {}
+            if isinstance(stage, SingularStage):
+                fn = stage.functions
+                arrays |= {f"f{i}_s{k}_S": np.asarray(stage.coefficients), f"f{i}_s{k}_poles": np.asarray(fn.poles),
+                           f"f{i}_s{k}_corners": np.asarray(fn.corners), f"f{i}_s{k}_scale": np.asarray(fn.scale)}
+                entry["singular"] = {"axes": list(fn.axes), "order": fn.order, "terms": fn.terms}
+                stage = stage.net
             for l, (w, b) in enumerate(stage.params):
                 arrays[f"f{i}_s{k}_W{l}"] = np.asarray(w)
                 arrays[f"f{i}_s{k}_b{l}"] = np.asarray(b)
             arrays[f"f{i}_s{k}_eps"] = np.asarray(stage.eps)
             arrays[f"f{i}_s{k}_kappa"] = np.asarray(stage.kappa)
             meta.append({"layers": len(stage.params), "sine_first": bool(stage.sine_first),
-                         "angle": bool(stage.angle)})
+                         "angle": bool(stage.angle)} | entry)
         stages_meta.append(meta)
     header = {
         "format": FORMAT, "version": VERSION, "pdec_version": __version__,
@@ -183,6 +193,14 @@ def _record(entry: dict, version: int, fields: tuple[str, ...]) -> StageRecord:
                           "parameters": {k: _number(v) for k, v in values.get("parameters", {}).items()}})
 
 
+def _singular_stage(net: Stage, arrays: dict, prefix: str, meta: dict) -> SingularStage:
+    fn = Singular(jnp.asarray(arrays[f"{prefix}_poles"]), jnp.asarray(arrays[f"{prefix}_corners"]),
+                  jnp.asarray(arrays[f"{prefix}_scale"]), tuple(int(a) for a in meta["axes"]), int(meta["order"]),
+                  int(meta["terms"]))
+    return SingularStage(net, fn, jnp.asarray(arrays[f"{prefix}_S"]), jnp.asarray(arrays["lower"]),
+                         jnp.asarray(arrays["upper"]))
+
+
 def load(directory: str | Path) -> Solution:
     """Load a solution saved by `save`; a missing, damaged or too new file raises PdecError."""
     folder = Path(directory)
@@ -216,9 +234,11 @@ def load(directory: str | Path) -> Solution:
                     continue
                 params = tuple((jnp.asarray(arrays[f"f{i}_s{k}_W{l}"]), jnp.asarray(arrays[f"f{i}_s{k}_b{l}"]))
                                for l in range(m["layers"]))
-                field_stages.append(Stage(params, jnp.asarray(arrays[f"f{i}_s{k}_eps"]),
-                                          jnp.asarray(arrays[f"f{i}_s{k}_kappa"]),
-                                          bool(m["sine_first"]), bool(m["angle"])))
+                net = Stage(params, jnp.asarray(arrays[f"f{i}_s{k}_eps"]), jnp.asarray(arrays[f"f{i}_s{k}_kappa"]),
+                            bool(m["sine_first"]), bool(m["angle"]))
+                if "singular" in m:
+                    net = _singular_stage(net, arrays, f"f{i}_s{k}", m["singular"])
+                field_stages.append(net)
             stages.append(tuple(field_stages))
         if len(stages) != len(fields):
             raise KeyError("fields")

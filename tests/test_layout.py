@@ -37,12 +37,12 @@ def layer(name: str) -> str:
     return name
 
 
-EVALUATORS = ("pdec.solver.network", "pdec.solver.chebyshev")  # what a saved stage is evaluated by
+EVALUATORS = ("pdec.solver.network", "pdec.solver.chebyshev", "pdec.solver.singular")  # what a saved stage is evaluated by
 ALLOWED = {
     "pdec.geometry": {"pdec.geometry"},  # shapes stand alone (NumPy, SymPy, SciPy's Sobol points)
     "pdec.language": {"pdec.language", "pdec.geometry", "pdec.errors"},
     "pdec.solver": {"pdec.language", "pdec.geometry", "pdec.solver", "result", "pdec.errors", "pdec.settings"},
-    "result": {"result", "pdec.geometry", "pdec.errors", "pdec.solver.network", "pdec.solver.chebyshev",
+    "result": {"result", "pdec.geometry", "pdec.errors", "pdec.solver.network", "pdec.solver.chebyshev", "pdec.solver.singular",
                "pdec.__version__"},
     "pdec.reference": {"pdec.reference"},  # reference solutions stand alone (NumPy only)
 }

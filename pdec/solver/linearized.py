@@ -25,7 +25,9 @@ import numpy as np
 
 from pdec.solver import chebyshev, features
 from pdec.solver.blocks import Block, Key
+from pdec.solver.derivatives import derivative
 from pdec.solver.network import Params
+from pdec.solver.singular import Singular
 
 Array = jnp.ndarray
 CHUNK = 2.5e7  # entries of a system built at once (200 MB)
@@ -42,10 +44,16 @@ class Features:
     kappa: Array
     lower: Array
     upper: Array
+    singular: Singular | None = None  # a shaped domain's singular functions, columns after the sines
 
     def at(self, points: Array, key: Key) -> Array:
-        """D^alpha Phi of field key[0], alpha = key[1], at ``points``: (M, width + 1)."""
-        return features.matrix(self.nets[key[0]], self.kappa, self.lower, self.upper, points, key[1])
+        """D^alpha Phi of field key[0], alpha = key[1], at ``points``: (M, width + 1 (+ singular))."""
+        sines = features.matrix(self.nets[key[0]], self.kappa, self.lower, self.upper, points, key[1])
+        if self.singular is None:
+            return sines
+        fn = self.singular
+        extra = jax.vmap(derivative(lambda pt: fn(pt[None, :])[0], key[1]))(points)
+        return jnp.concatenate([sines, extra], axis=1)
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,8 @@ def _system(lin: Linearized, x: Array) -> tuple[Array, Array]:
     return jnp.concatenate([a for a, _ in parts]), jnp.concatenate([r for _, r in parts])
 
 
-jax.tree_util.register_dataclass(Features, data_fields=["nets", "kappa", "lower", "upper"], meta_fields=[])
+jax.tree_util.register_dataclass(Features, data_fields=["nets", "kappa", "lower", "upper", "singular"],
+                                 meta_fields=[])
 jax.tree_util.register_dataclass(ChebyshevFeatures, data_fields=["lower", "upper", "stretches"],
                                  meta_fields=["degrees"])
 jax.tree_util.register_dataclass(Linearized, data_fields=["blocks", "features", "parameters"],

@@ -19,16 +19,31 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import jax.numpy as jnp
 import numpy as np
 
+from pdec.solution import SingularStage
 from pdec.solver import features, lstsq
 from pdec.solver.linearized import Linearized
 from pdec.solver.network import Params
+from pdec.solver.singular import Singular
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
 MAX_ENTRIES = 1.2e8  # of a stage's matrix (rows x unknowns, ~1 GB in float64): caps the points
 MIN_STEP_GAIN = 1.01  # a Gauss-Newton step that lowers the loss by less than 1% ends the solve
 HALVINGS = 8  # a step is halved at most this often before the solve gives up on it
+
+
+@dataclass(frozen=True)
+class Enriched:
+    """A fitted stage network with coefficients of singular functions beside it (a shaped
+    domain's holes and corners, `pdec.solver.singular`); frozen as a `SingularStage`."""
+
+    net: Params
+    functions: Singular
+    coefficients: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,13 @@ class Collocation(StageKind):
     @property
     def angle(self) -> bool:
         return False
+
+    def frozen(self, params, eps, kappa):
+        """A `Stage` network, or a `SingularStage` where the stage has singular functions."""
+        if not isinstance(params, Enriched):
+            return super().frozen(params, eps, kappa)
+        return SingularStage(super().frozen(params.net, eps, kappa), params.functions,
+                             jnp.asarray(params.coefficients), jnp.asarray(params.lower), jnp.asarray(params.upper))
 
     def init(self, key, in_dim, width_cap=None) -> Params:
         return features.draw(key, in_dim, min(self.features, width_cap or math.inf))

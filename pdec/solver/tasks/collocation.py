@@ -14,11 +14,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from pdec.geometry import singular_points
+from pdec.language.problem import Problem
 from pdec.solver import keys, lstsq
 from pdec.solver.blocks import block_multipliers
 from pdec.solver.features import with_coefficients
 from pdec.solver.linearized import Features, Linearized
-from pdec.solver.stages.collocation import Collocation, CollocationSetup
+from pdec.solver.singular import Singular
+from pdec.solver.stages.collocation import Collocation, CollocationSetup, Enriched
 from pdec.solver.tasks.base import Attempt
 
 Array = jnp.ndarray
@@ -56,23 +59,45 @@ def observed_start(lin: Linearized) -> np.ndarray | None:
     return lstsq.solve(a, -r).x
 
 
+def singular_functions(problem: Problem) -> Singular | None:
+    """The singular functions of a plane shaped domain with holes or re-entrant corners
+    (`pdec.solver.singular`), None elsewhere: boxes, 3D shapes, and shapes with further
+    coordinates (time), whose solutions are not functions of the plane alone."""
+    g = problem.geometry
+    if g is None or g.dim != 2 or problem.dimension != 2:
+        return None
+    found_poles, found_corners = singular_points.poles(g), singular_points.corners(g)
+    if not found_poles and not found_corners:
+        return None
+    return Singular(jnp.asarray(found_poles, jnp.float64).reshape(-1, 3),
+                    jnp.asarray(found_corners, jnp.float64).reshape(-1, 4), jnp.float64(g.diameter), tuple(g.axes))
+
+
 def attempt(setup, kind: Collocation, key: jax.Array, k: int, fields: tuple[str, ...], lower: Array,
-            upper: Array, gamma: float | None, gpinn: float | None, progress) -> Attempt:
-    """Draw every field's features, weigh the blocks, solve; the stage's networks and parameter
+            upper: Array, gamma: float | None, gpinn: float | None, progress,
+            singular: Singular | None = None) -> Attempt:
+    """Draw every field's features, weigh the blocks, solve; the stage's networks (with the
+    coefficients of ``singular``'s functions beside them, where given) and parameter
     corrections as the attempt's theta (the same form a trained stage's has)."""
     d = int(lower.shape[0])
     nets = {n: kind.init(keys.equation_network(key, k, i), d) for i, n in enumerate(fields)}
     params = setup.parameters
     gamma = GAMMA if gamma is None else gamma
     multipliers = tuple(block_multipliers(setup.blocks, params, gamma, gpinn))
-    width = int(nets[fields[0]][0][0].shape[1]) + 1
-    lin = Linearized(setup.blocks, multipliers, Features(nets, setup.kappa, lower, upper), float(setup.eps), fields, params, width)
+    sines = int(nets[fields[0]][0][0].shape[1]) + 1
+    width = sines + (0 if singular is None else singular.size)
+    lin = Linearized(setup.blocks, multipliers, Features(nets, setup.kappa, lower, upper, singular), float(setup.eps),
+                     fields, params, width)
     start = observed_start(lin) if k == 1 else None
     fitted = kind.fit(CollocationSetup(setup.eps, setup.kappa, setup.points, None, linearized=lin, start=start),
                       None, progress)
     solve = fitted.params
     coef, dp = lin.split(jnp.asarray(solve.x))
-    theta = ({n: with_coefficients(nets[n], coef[n]) for n in fields}, dict(dp))
+    stages = {n: with_coefficients(nets[n], coef[n][:sines]) for n in fields}
+    if singular is not None:
+        stages = {n: Enriched(stages[n], singular, np.asarray(coef[n][sines:]), np.asarray(lower), np.asarray(upper))
+                  for n in fields}
+    theta = (stages, dict(dp))
     figures = {"gamma": float(gamma), "condition": solve.condition,
                "under_fit": float(k == 1 and not fitted.loss <= UNDER_FIT)}
     return Attempt(theta, fitted.loss, fitted.iterations, figures)

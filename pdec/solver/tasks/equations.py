@@ -29,6 +29,7 @@ from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
 from pdec.records import ParameterStart
 from pdec.solver import data_start, driver, keys, memory, network, observation_fit, spectrum
+from pdec.solver.singular import Singular
 from pdec.solver.blocks import Block, block_multipliers, frozen_field, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
 from pdec.solver.driver import Schedule, Stops
@@ -303,9 +304,11 @@ class EquationTask:
     mesh: object = None  # `pdec.solver.devices.mesh`
     test: Array = field(init=False)
     exact_values: Mapping[str, Array] = field(init=False)
+    singular: Singular | None = field(init=False)  # a plane domain's holes and corners (collocation stages)
 
     def __post_init__(self):
         lo, hi, d = self.lower, self.upper, self.problem.dimension
+        object.__setattr__(self, "singular", collocation.singular_functions(self.problem))
         test = lo + (hi - lo) * jax.random.uniform(keys.test_points(self.key), (self.settings.n_test, d), jnp.float64) \
             if self.problem.geometry is None else \
             domain_points(keys.test_points(self.key), lo, hi, self.settings.n_test, self.problem.geometry)
@@ -425,7 +428,7 @@ class EquationTask:
             return spectral.attempt(setup, kind, self.fields, cfg.gamma, progress)
         if isinstance(kind, Collocation):
             return collocation.attempt(setup, kind, key, k, self.fields, self.lower, self.upper, cfg.gamma,
-                                       cfg.gpinn_weight(d, kind), progress)
+                                       cfg.gpinn_weight(d, kind), progress, self.singular)
 
         def make(gamma: float):
             multipliers = block_multipliers(setup.blocks, params, gamma, cfg.gpinn_weight(d, kind))
