@@ -5,9 +5,9 @@
 - `FullRankQR` (``solve_full_rank``): Householder QR, for bases of full column rank (tensor
   Chebyshev polynomials on Chebyshev nodes), ~5x faster than the SVD;
 - `Sketched`: a count sketch of the rows, its SVD as a right preconditioner and LSQR, started
-  from the sketch's own solution: the matrix is held once, with no copy and no work array of
-  its size (less memory), at the cost of time (bench/lstsq.py: slower than `Dense` at every
-  size a stage reaches on a 2-core machine).
+  from the sketch's own solution: no copy and no work array of the matrix's size (less memory
+  where rows far outnumber unknowns), at the cost of time (bench/lstsq.py: 1.1x to 3.6x slower
+  than `Dense` at the sizes stages reach on a 2-core machine).
 
 Each is a frozen type with ``__call__(a, b) -> Solved`` and ``nbytes(rows, cols)`` (the most
 memory it holds at once, for the memory estimate of a stage).

@@ -11,10 +11,13 @@ from the sketch-and-solve solution y0 = U_k^T S b it reaches the dense solve's r
 (bench/lstsq.py; the warm start is what published analyses of sketch-and-precondition ask for
 its stability).
 
-Why it exists: it holds a once, with no scaled copy and no SVD work array of its size, so a
-system over the dense solve's memory can still be solved. It is not the default: on this
-2-core machine it was slower than the dense SVD at every size a stage reaches (bench/lstsq.py;
-products with a dense a are memory-bound).
+Why it exists, and why it is not the default (bench/lstsq.py, bench/RESULTS.md "Linear
+least-squares solves"): it needs no scaled copy of a and no SVD work array of a's size, so
+where the rows far outnumber the unknowns it holds less (30,400 x 1,501: 0.36 GB above the
+matrix against the dense solve's 0.73 GB); at the shapes stages use (2-4 rows per unknown) its
+sketch and SVD are as large as the dense solve's work, and on this 2-core machine it was 1.1x
+to 3.6x slower than the dense SVD (products with a dense a are memory-bound), at the same
+residual.
 """
 
 from __future__ import annotations
