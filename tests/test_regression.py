@@ -10,11 +10,11 @@ import jax
 
 from pdec.errors import PdecError
 from pdec.records import format_stage
-from pdec.solver import features, network, spectrum
+from pdec.solver import chebyshev, features, network, spectrum
 from pdec.solver.driver import Schedule
 from pdec.solver.sampling import chebyshev_nodes
 from pdec.solver.schedules import fit_schedule
-from pdec.solver.stages import interpolation, least_squares
+from pdec.solver.stages import least_squares
 from pdec.solver.stages.interpolation import Interpolation
 from pdec.solver.stages.least_squares import LeastSquares
 from pdec.solver.stages.trained import LBFGS, LevenbergMarquardt, Trained
@@ -211,7 +211,7 @@ def test_interpolation_coefficients_are_exact_for_a_polynomial():
     zx = -np.cos(np.pi * (np.arange(4) + 0.5) / 4)
     zy = -np.cos(np.pi * (np.arange(3) + 0.5) / 3)
     gx, gy = np.meshgrid(zx, zy, indexing="ij")
-    c = interpolation.coefficients((2 * gx**2 - 1) * gy + 0.5)
+    c = chebyshev.gauss_coefficients((2 * gx**2 - 1) * gy + 0.5)
     want = np.zeros((4, 3))
     want[2, 1], want[0, 0] = 1.0, 0.5
     assert np.max(np.abs(c - want)) < 1e-15

@@ -114,3 +114,26 @@ def test_the_schedule_replaces_only_the_kept_stages_since_the_last_resolved_one(
     assert s.replaced((rec(1, True, True), rec(2, True, True))) == 2
     assert s.replaced((rec(1, True, False),)) == 0 and s(2, (rec(1, True, False),)) == Collocation()
     assert dataclasses.replace(s, refine=None).replaced((rec(1, True, True),)) == 0
+
+
+def test_a_solve_re_expanded_in_new_stretches_keeps_its_field():
+    """The warm start of a stretched round: a series interpolated at the new nodes."""
+    from types import SimpleNamespace
+
+    from pdec.solver.stages.spectral import SpectralSolve, _reexpanded
+
+    zx = -np.cos(np.pi * (np.arange(81) + 0.5) / 81)
+    zt = -np.cos(np.pi * (np.arange(21) + 0.5) / 21)
+    gx, gt = np.meshgrid(zx, zt, indexing="ij")
+    field = np.tanh(gx / 0.2) * np.cos(gt)
+    coef = chebyshev.gauss_coefficients(field)
+    solve = SpectralSolve({"u": coef}, {"k": 0.25}, (80, 20), 1.0, 1, (None, None), (0.0, 0.0))
+    lin = SimpleNamespace(fields=("u",), parameters={"k": 1.0})
+    same = _reexpanded(lin, solve, (80, 20), (None, None))
+    assert np.max(np.abs(same[:-1] - coef.reshape(-1))) < 1e-13 and same[-1] == 0.25
+    stretch = (chebyshev.Stretch(0.0, 0.3), None)
+    moved = _reexpanded(lin, solve, (60, 20), stretch)[:-1].reshape(61, 21)
+    z = jnp.asarray(np.column_stack([np.linspace(-1, 1, 101), np.linspace(-0.9, 0.9, 101)]))
+    want = chebyshev.values(jnp.asarray(coef), z)
+    got = chebyshev.values(jnp.asarray(moved), z, stretch)
+    assert np.max(np.abs(np.asarray(got) - np.asarray(want))) < 1e-8

@@ -157,3 +157,16 @@ def front(coefficients: Array, stretches: tuple, axis: int) -> tuple[float, floa
     slope = float(abs(du[at]))
     width = float(line.max() - line.min()) / (2.0 * slope) if slope > 0 else math.inf
     return float(fine[at[axis]]), width, slope
+
+
+def gauss_coefficients(values: np.ndarray) -> np.ndarray:
+    """Chebyshev coefficients of the interpolant of ``values`` given on the tensor grid of
+    Chebyshev-Gauss nodes -cos(pi (k + 1/2) / n) (shape n_1 x .. x n_d; degrees n_i - 1)."""
+    c = np.asarray(values, dtype=np.float64)
+    for axis, n in enumerate(c.shape):
+        z = -np.cos(np.pi * (np.arange(n) + 0.5) / n)
+        v = np.asarray(vander(jnp.asarray(z), n - 1))  # (nodes, degrees)
+        weight = np.full(n, 2.0 / n)
+        weight[0] = 1.0 / n  # sum_k T_j(z_k) T_l(z_k) = n/2 delta_jl (n for j = l = 0)
+        c = np.moveaxis(np.tensordot(v.T * weight[:, None], np.moveaxis(c, axis, 0), axes=1), 0, axis)
+    return c

@@ -58,8 +58,9 @@ class Singular:
 
 
 def _safe_polar(d: jax.Array, tiny: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """(r, cos, sin) of offsets d (M, 2), with r replaced by 1 where it is below ``tiny`` (the
-    mask says where): derivatives stay finite at the singular point itself."""
+    """(r, near, unit direction) of offsets d (M, 2); where r is below ``tiny`` (``near``) the
+    offset is replaced by (1, 0), so values and derivatives stay finite at the singular point
+    itself (the callers put zeros there)."""
     r2 = jnp.sum(d * d, axis=1)
     near = r2 <= tiny * tiny
     safe = jnp.where(near[:, None], jnp.array([1.0, 0.0]), d)

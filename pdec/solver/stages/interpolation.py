@@ -38,19 +38,6 @@ class InterpolationSetup(StageSetup):
     values: GridValues | None = None
 
 
-def coefficients(values: np.ndarray) -> np.ndarray:
-    """Chebyshev coefficients of the interpolant of ``values`` given on the tensor grid of
-    Chebyshev-Gauss nodes -cos(pi (k + 1/2) / n) (shape n_1 x .. x n_d; degrees n_i - 1)."""
-    c = np.asarray(values, dtype=np.float64)
-    for axis, n in enumerate(c.shape):
-        z = -np.cos(np.pi * (np.arange(n) + 0.5) / n)
-        v = np.asarray(chebyshev.vander(jnp.asarray(z), n - 1))  # (nodes, degrees)
-        weight = np.full(n, 2.0 / n)
-        weight[0] = 1.0 / n  # sum_k T_j(z_k) T_l(z_k) = n/2 delta_jl (n for j = l = 0)
-        c = np.moveaxis(np.tensordot(v.T * weight[:, None], np.moveaxis(c, axis, 0), axes=1), 0, axis)
-    return c
-
-
 @dataclass(frozen=True)
 class Interpolation(StageKind):
     """A tensor Chebyshev series through the residue at Chebyshev-Gauss nodes, degrees grown
@@ -80,7 +67,7 @@ class Interpolation(StageKind):
         policy = Spectral(start=self.start, unknowns=self.unknowns, growth=self.growth, resolved=self.resolved)
         degrees, rounds = (self.start,) * d, 0
         while True:
-            c = coefficients(values(tuple(n + 1 for n in degrees)))
+            c = chebyshev.gauss_coefficients(values(tuple(n + 1 for n in degrees)))
             tails = tuple(chebyshev.tail(c, i) for i in range(d))
             rounds += 1
             if progress is not None:

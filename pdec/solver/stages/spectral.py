@@ -35,7 +35,8 @@ from pdec.solver.stages.collocation import gauss_newton
 
 COPIES = 3  # of the matrix at once during a solve: it, its scaled copy, LAPACK's work (measured peak)
 STRETCH_ROUNDS = 3  # solves with stretched axes after an unresolved one, at most
-WIDEST = 0.1  # a front wider than this (of the normalized [-1, 1]) gets no stretch
+WIDEST = 0.1  # a front wider than this (of the normalized [-1, 1]) gets no stretch in the first round
+WIDEST_LATER = 0.5  # nor one wider than this in later rounds (found on a solve already stretched)
 DOMINANT = 10.0  # axes whose coefficient tail is within this factor of the largest grow
 MIN_GROWTH = 1.1  # degrees that would grow by less than this on every axis: the stage is done
 
@@ -113,33 +114,53 @@ class Spectral(StageKind):
         ``setup.grids(degrees, stretches)`` is the stage's problem on the grid of those degrees
         (its axes stretched), in their coefficients (a `Linearized`; `tasks.spectral`). Where an
         axis is still unresolved at ``unknowns``, up to STRETCH_ROUNDS solves follow with that
-        axis stretched about the steepest front the last solve shows (`chebyshev.front`); the
-        solve whose largest coefficient tail is smallest is kept."""
+        axis stretched about the steepest front the last solve shows (`chebyshev.front`), each
+        started from the last solve where that was stretched (re-expanded in the new stretches
+        at half its degrees), else from zero; the solve whose largest coefficient tail is
+        smallest is kept. A plain solve of an unresolved front is no start: Burgers' at 218 x
+        40 has small tails (2.7e-5, 1.3e-6) and is 0.44 off, and a solve started from it stays
+        there (0.43).
+
+        Fronts wider than WIDEST are stretched only from the second round on: a plain series
+        places them wrongly (Burgers at nu = 0.01/pi, along t: -0.90 with width 0.47 on the plain
+        218 x 40 solve, -0.35 with 0.16 on the x-stretched one, where the exact solution's
+        interpolation is best). The warm start is what lets a solve with both axes stretched
+        converge: from zero, Gauss-Newton crept on halved steps (100 x 40, 30 steps, loss 6.7e-5
+        -> 4.6e-5 in the first 9); from the exact solution's projection it took one step to 3e-11
+        at 100 x 60 (bench/RESULTS.md)."""
         grids: Callable | None = getattr(setup, "grids", None)
         if grids is None:
             raise TypeError("a spectral stage needs a setup with grids (tasks.spectral)")
         d = int(np.shape(setup.kappa)[0])
         best, loss, steps = self._grown_solve(grids, (None,) * d, progress)
         last = best
-        for _ in range(STRETCH_ROUNDS):
-            stretches = tuple(_stretch(last, i) if t > self.resolved else s
+        for round_ in range(STRETCH_ROUNDS):
+            widest = WIDEST if round_ == 0 else WIDEST_LATER
+            stretches = tuple(_stretch(last, i, widest) if t > self.resolved else s
                               for i, (t, s) in enumerate(zip(last.tails, last.stretches)))
             if all(s is None for s in stretches) or _same(stretches, last.stretches):
                 break
-            last, trial_loss, trial_steps = self._grown_solve(grids, stretches, progress)
+            warm = last if any(s is not None for s in last.stretches) else None
+            last, trial_loss, trial_steps = self._grown_solve(grids, stretches, progress, warm)
             steps += trial_steps
             if max(last.tails) < max(best.tails):
                 best, loss = last, trial_loss
         return Fitted(replace(best, steps=steps), loss, steps)
 
-    def _grown_solve(self, grids, stretches, progress) -> tuple[SpectralSolve, float, int]:
-        """Gauss-Newton at degrees grown from ``start`` with these stretches: the last solve,
-        its loss, the steps taken."""
-        degrees = (self.start,) * len(stretches)
+    def _grown_solve(self, grids, stretches, progress, start: SpectralSolve | None = None
+                     ) -> tuple[SpectralSolve, float, int]:
+        """Gauss-Newton at degrees grown with these stretches, from ``start`` re-expanded at
+        half its degrees (None: from zero at ``self.start``): the last solve, its loss, the steps
+        taken."""
+        degrees = (self.start,) * len(stretches) if start is None else \
+            tuple(max(self.start, n // 2) for n in start.degrees)
         x, before, steps, cond = None, None, 0, 0.0
         while True:
             lin = grids(degrees, stretches)
-            x0 = None if x is None else _padded(lin, x, before, degrees)
+            if x is not None:
+                x0 = _padded(lin, x, before, degrees)
+            else:
+                x0 = None if start is None else _reexpanded(lin, start, degrees, stretches)
             out = gauss_newton(lin, self.steps, progress, x0, lstsq.solve_full_rank)
             steps, cond = steps + out.steps, max(cond, out.condition)
             coef, dp = lin.split(jnp.asarray(out.x))
@@ -159,12 +180,12 @@ class Spectral(StageKind):
         return ChebyshevStage(jnp.asarray(coefficients), eps, stretches)
 
 
-def _stretch(solve: SpectralSolve, axis: int) -> chebyshev.Stretch | None:
+def _stretch(solve: SpectralSolve, axis: int, widest: float) -> chebyshev.Stretch | None:
     """A stretch about the steepest front of the solve's fields along ``axis``, None where the
-    steepest is wider than WIDEST (no front: the axis is short of degrees everywhere)."""
+    steepest is wider than ``widest`` (no front: the axis is short of degrees everywhere)."""
     fronts = [chebyshev.front(c, solve.stretches, axis) for c in solve.coefficients.values()]
     center, width, slope = max(fronts, key=lambda f: f[2])
-    if width > WIDEST:
+    if width > widest:
         return None
     return chebyshev.Stretch(center, width)
 
@@ -176,6 +197,18 @@ def _same(a: tuple, b: tuple) -> bool:
             return s is t
         return abs(s.center - t.center) < 0.5 * t.width and 1 / 1.5 < s.width / t.width < 1.5
     return all(alike(s, t) for s, t in zip(a, b))
+
+
+def _reexpanded(lin: Linearized, solve: SpectralSolve, degrees: tuple[int, ...], stretches: tuple) -> np.ndarray:
+    """The unknowns at ``degrees`` and ``stretches`` of the fields ``solve`` found (each series
+    interpolated at the new Chebyshev-Gauss nodes), its parameter corrections kept."""
+    xi = [-np.cos(np.pi * (np.arange(n + 1) + 0.5) / (n + 1)) for n in degrees]
+    z = [x if s is None else np.asarray(s.forward(jnp.asarray(x))) for x, s in zip(xi, stretches)]
+    zero = (0,) * len(degrees)
+    parts = [chebyshev.gauss_coefficients(chebyshev.grid_values(solve.coefficients[f], z, solve.stretches, zero)).reshape(-1)
+             for f in lin.fields]
+    parts.append(np.asarray([solve.corrections[p] for p in lin.parameters], dtype=np.float64))
+    return np.concatenate(parts)
 
 
 def _padded(lin: Linearized, x: np.ndarray, before: tuple[int, ...], degrees: tuple[int, ...]) -> np.ndarray:
