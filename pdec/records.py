@@ -19,6 +19,7 @@ class StopReason(enum.Enum):
 
     TOLERANCE = "tolerance met"
     NO_GAIN = "no gain"
+    NO_CHANGE = "no change"
     STALLED = "stalled"
     MAX_STAGES = "max stages"
     ZERO_RESIDUE = "residue is zero"
@@ -30,7 +31,7 @@ FAR = 10.0  # a misfit to the observations above FAR times their level is report
 # multi-stage solve (1e-13..1e-16, so a run that stops early on a hard problem is not flagged),
 # far below what a solve that settles on a wrong parameter leaves (1e-2..1).
 FLOOR = 1e-8
-HIDDEN = ("data_level", "under_resolved", "under_fit", "unsolved")  # figures a record keeps for the checks, not shown per stage
+HIDDEN = ("data_level", "under_resolved", "under_fit", "unsolved", "share")  # figures a record keeps for the checks, not shown per stage
 
 RETRY = "loss not finite after a retry with a 10x smaller Adam step and another seed"
 
@@ -59,6 +60,9 @@ class StageRecord:
     figures: Mapping[str, float] = field(default_factory=dict)
     parameters: Mapping[str, float] = field(default_factory=dict)
     peak_memory: float | None = None  # bytes: the process's resident peak during the stage, None where unknown
+    # per condition and equation line (its block's name), the relative miss on fresh points
+    # (`pdec.solver.convergence`); empty for fits and for records saved before pdec measured it
+    misses: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def field(self) -> str:
@@ -101,6 +105,8 @@ def describe_stop(records: Sequence[StageRecord], index: int) -> str:
     return {
         StopReason.TOLERANCE: lambda: f"tolerance met (rel L2 {r.rel_l2:.2e})",
         StopReason.NO_GAIN: lambda: f"no gain ({r.score:.2e} >= {before:.2e}), stage discarded",
+        StopReason.NO_CHANGE: lambda: "no change (the stage's solve took no step, or left the residual and the "
+                                      "conditions worse), stage discarded",
         StopReason.STALLED: lambda: f"stalled: gain {before / r.score:.2g}x",
         StopReason.MAX_STAGES: lambda: f"max stages ({r.stage})",
         StopReason.ZERO_RESIDUE: lambda: "residue is zero",
@@ -124,6 +130,49 @@ def finished(records: Sequence[StageRecord], tol: float, max_stages: int) -> boo
     if last.stop in (None, StopReason.MAX_STAGES):
         return False
     return not (last.stop is StopReason.TOLERANCE and last.rel_l2 > tol)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a run of an equation problem reached a solution (`pdec.solver.convergence`):
+    ``converged``, and why not, in words naming the line."""
+
+    converged: bool
+    reasons: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        return "converged" if self.converged else "did not converge: " + "; ".join(self.reasons)
+
+
+MISSED = 1e-3  # as pdec.solver.convergence.MISSED (records do not import the solver)
+
+
+def _line(name: str) -> str:
+    """A block's name, 'initial t = 0 (line 5)', as 'the initial condition t = 0 at line 5'
+    ('equation (line 3)': 'the equation at line 3')."""
+    what, _, line = name.partition(" (line ")
+    kind, _, where = what.partition(" ")
+    kind = {"initial": "initial condition", "boundary": "boundary condition", "point": "point condition",
+            "periodic": "periodicity"}.get(kind, kind)
+    return f"the {kind} {where}".rstrip() + (f" at line {line.rstrip(')')}" if line else "")
+
+
+def verdict(records: Sequence[StageRecord]) -> Verdict | None:
+    """Whether the run's last kept stage is a solution: every condition met to MISSED
+    (relative) and each equation's residual at most MISSED of the residual at zero fields, both
+    on fresh points (`StageRecord.misses`); no kept stage is no solution. None where the records hold no such
+    measurement (fits, runs saved before pdec measured it). Where no stage is kept, the last
+    stage tried says what was missed."""
+    kept = [r for r in records if r.kept]
+    last = kept[-1] if kept else (records[-1] if records else None)
+    if last is None or "share" not in last.figures:
+        return None
+    reasons = [f"{_line(name)} is not solved: its residual on fresh points is {100 * miss:.3g} % of the "
+               "residual at zero fields" if name.startswith("equation") else f"{_line(name)} is missed by {100 * miss:.3g} %"
+               for name, miss in last.misses.items() if not miss <= MISSED]
+    if not kept:
+        return Verdict(False, ("no stage was kept", *(f"the last stage tried: {r}" for r in reasons)))
+    return Verdict(not reasons, tuple(reasons))
 
 
 def observations_missed(r: StageRecord) -> bool:

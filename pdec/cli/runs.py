@@ -7,7 +7,9 @@ A run folder holds
 - `report.json`: every figure of the end-of-run table, the stop reason, whether `tol` was met,
   the devices the run used (how many, their kind and platform); with observations, the last
   kept stage's fit to them (`observations`: misfit, level, met); with unknown parameters, where
-  they started (`start`) and `parameters_trusted` (the observations are met and none is unpinned).
+  they started (`start`) and `parameters_trusted` (the observations are met and none is unpinned);
+  for equation problems `converged` and `trusted` (every condition met and the equations solved
+  on fresh points, `pdec.records.verdict`) and, where not, the `reasons`, naming the lines.
 
 `resume` checks that a folder belongs to the same problem and gives back what to continue.
 """
@@ -26,7 +28,7 @@ from typing import Any
 from pdec import store
 from pdec.errors import PdecError
 from pdec.language.options import SolverOptions
-from pdec.records import observation_check, stop_messages
+from pdec.records import observation_check, stop_messages, verdict
 from pdec.language.problem import Problem
 from pdec.solution import Solution
 
@@ -112,6 +114,12 @@ class RunFolder:
             "tol": tol,
             "devices": self.devices,
         }
+        reached = verdict(solution.report)
+        if reached is not None:
+            body["converged"] = reached.converged
+            body["trusted"] = reached.converged
+            if not reached.converged:
+                body["reasons"] = list(reached.reasons)
         check = observation_check(solution.report)
         if check is not None:
             body["observations"] = check

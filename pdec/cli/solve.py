@@ -1,6 +1,7 @@
 """`pdec solve FILE`: solve with live progress, save every finished stage, resume, report.
 
-Exit status: 0 done, 1 a tolerance the user set was not met or no stage was kept (the run is still saved), 130 interrupted
+Exit status: 0 done, 1 a tolerance the user set was not met, no stage was kept or the solve did not
+converge (the run is still saved), 130 interrupted
 (the finished stages are saved, and the message says how to resume).
 """
 
@@ -22,7 +23,7 @@ from pdec.errors import PdecError
 from pdec.language import options
 from pdec.language.options import WORDS, SolverOptions
 from pdec.language.problem import Problem
-from pdec.records import ParameterStart, format_stage
+from pdec.records import ParameterStart, format_stage, verdict
 from pdec.solution import Solution
 from pdec.solver import devices
 from pdec.solver.solve import solve
@@ -186,9 +187,11 @@ class Interrupts:
 
 
 def exit_status(solution: Solution, tol: float, *, asked: bool) -> int:
-    """0 when done; 1 when a tolerance the user set (file or command line) was not met, or no
-    stage could be kept. A run that ends at its stage limit or where stages stop gaining, with
-    no tolerance set, is done: the summary says why it stopped."""
-    if not any(r.kept for r in solution.report):
+    """0 when done; 1 when a tolerance the user set (file or command line) was not met, no stage
+    could be kept, or the solve did not converge (a condition missed or the equations not
+    solved, `pdec.records.verdict`). A run that ends at its stage limit or where stages stop
+    gaining, with no tolerance set, is done: the summary says why it stopped."""
+    check = verdict(solution.report)
+    if not any(r.kept for r in solution.report) or check is not None and not check.converged:
         return 1
     return 0 if converged(solution, tol) or not asked else 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from pdec.records import HIDDEN, StageRecord, describe_misfit, describe_stop, observations_missed, stop_messages
+from pdec.records import (HIDDEN, StageRecord, describe_misfit, describe_stop, observations_missed, stop_messages,
+                          verdict)
 from pdec.solution import Solution
 
 FIGURE_HEADS = {"rms_error": "rms err", "gamma": "gamma", "equation_rms": "eq rms", "condition_max": "cond max",
@@ -30,10 +31,11 @@ def table(solution: Solution, truths: dict[str, float | None] | None = None) -> 
     figures = list(dict.fromkeys(name for r in records for name in r.figures if name not in HIDDEN))
     names = list(dict.fromkeys(name for r in records for name in r.parameters))
     runs = len({r.fields for r in records}) > 1
+    misses = any(not math.isnan(worst_miss(r)) for r in records)
     head = (["field"] if runs else []) + ["stage", "eps", "kappa", "points", "iters", "loss"] \
-        + [FIGURE_HEADS.get(f, f) for f in figures] + ["rel L2", "max err"] \
+        + [FIGURE_HEADS.get(f, f) for f in figures] + (["cond miss"] if misses else []) + ["rel L2", "max err"] \
         + [h for n in names for h in ([n, f"{n} err"] if n in truths else [n])] + ["time s", "mem GB", "kept"]
-    rows = [_row(r, runs, figures, names, truths) for r in records]
+    rows = [_row(r, runs, figures, names, truths, misses) for r in records]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
@@ -43,7 +45,13 @@ def table(solution: Solution, truths: dict[str, float | None] | None = None) -> 
     return "\n".join(lines)
 
 
-def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truths: dict[str, float]) -> list[str]:
+def worst_miss(r: StageRecord) -> float:
+    """The largest relative miss of any condition line on fresh points (NaN where unmeasured)."""
+    return max((v for k, v in r.misses.items() if not k.startswith("equation")), default=math.nan)
+
+
+def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truths: dict[str, float],
+         misses: bool = False) -> list[str]:
     params = []
     for n in names:
         value = r.parameters.get(n, math.nan)
@@ -53,7 +61,7 @@ def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truth
     return (([r.field] if runs else []) + [str(r.stage), _num(r.eps), ",".join(f"{k:.3g}" for k in r.kappa),
                                           str(r.points), str(r.iterations), _num(r.loss)]
             + [_num(r.figures.get(f, math.nan), ".3f" if f == "gamma" else ".2e") for f in figures]
-            + [_num(r.rel_l2), _num(r.max_error)] + params
+            + ([_num(worst_miss(r))] if misses else []) + [_num(r.rel_l2), _num(r.max_error)] + params
             + [f"{r.wall_time:.1f}", _num(math.nan if r.peak_memory is None else r.peak_memory / 1e9, ".2f"), "yes" if r.kept else "no"])
 
 
@@ -97,7 +105,7 @@ def _residual(r: StageRecord) -> str:
     f = r.figures
     if "fresh_rms" in f:
         text = f"equation residual RMS {f['fresh_rms']:.2e} on fresh points"
-        if f.get("under_resolved"):
+        if f.get("under_resolved") and "equation_rms" in f:
             text += (f" (under-resolved: {f['unsolved']:.1e} of the residual at zero fields, "
                      f"{f['fresh_rms'] / f['equation_rms']:.1f}x the {f['equation_rms']:.2e} at its own points)")
         elif f.get("under_fit"):
@@ -123,6 +131,10 @@ def summary(solution: Solution) -> str:
         stop = describe_stop(solution.report, indices[-1])
         lines.append(f"{', '.join(fields)}: {len(kept)} stage(s) kept, {errors}{params}, {total:.1f} s"
                      + (f"; {stop}" if stop else ""))
+        check = verdict(records)
+        if check is not None and not check.converged:
+            lines.append(f"error: {', '.join(fields)}: {check.message()}; the stages are saved, but this is "
+                         "not a solution")
         if observations_missed(last):
             what = "the inferred parameters are" if solution.parameters else "the solution is"
             lines.append(f"warning: {describe_misfit(last)}: {what} not to be trusted")

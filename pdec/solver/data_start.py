@@ -31,11 +31,10 @@ from pdec.language.lowering import Lowered
 from pdec.language.problem import Problem
 from pdec.records import ParameterStart
 from pdec.solution import Solution, Stage, normalize
-from pdec.solver import features, lstsq
+from pdec.solver import features, lstsq, newton
 from pdec.solver.blocks import Block, residual_block
 from pdec.solver.derivatives import PointFn
 from pdec.solver.sampling import domain_points, location_points
-from pdec.solver.stages.collocation import HALVINGS, MIN_STEP_GAIN
 
 Array = jnp.ndarray
 
@@ -122,26 +121,31 @@ def _residual(blocks: tuple[Block, ...], names: tuple[str, ...]):
     return r
 
 
+@dataclass(frozen=True)
+class ParameterProblem:
+    """The parameters (a vector) -> the blocks' residuals on the fit, as a `pdec.solver.newton`
+    problem (its Jacobian by forward-mode autodiff: a few parameters)."""
+
+    r: object
+    jac: object
+    size: int
+    affine: bool = False  # solved by steps until one gains little, as any nonlinear problem
+
+    def residual(self, x) -> np.ndarray:
+        return np.asarray(self.r(x))
+
+    def system(self, x) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(self.jac(x)), np.asarray(self.r(x))
+
+
 def gauss_newton(blocks: tuple[Block, ...], guess: Mapping[str, float]) -> tuple[dict[str, float], np.ndarray]:
-    """The parameters that minimize the blocks' mean squares, from ``guess`` (a step halved until
-    the loss falls, as a collocation stage's Gauss-Newton does), and the Jacobian there."""
+    """The parameters that minimize the blocks' mean squares, from ``guess``, by the one
+    Gauss-Newton (`pdec.solver.newton`), and the Jacobian there."""
     names = tuple(guess)
     r = jax.jit(_residual(blocks, names))
     jac = jax.jit(jax.jacfwd(r))
-    x = np.array([guess[n] for n in names], dtype=np.float64)
-    loss = float(np.mean(np.asarray(r(x)) ** 2))
-    for _ in range(STEPS):
-        delta = lstsq.solve(np.asarray(jac(x)), -np.asarray(r(x))).x
-        for _ in range(HALVINGS):
-            trial = float(np.mean(np.asarray(r(x + delta)) ** 2))
-            if trial < loss:
-                break
-            delta = delta / 2
-        if not trial < loss:
-            break
-        x, gain, loss = x + delta, loss / max(trial, 1e-300), trial
-        if gain < MIN_STEP_GAIN:
-            break
+    x0 = np.array([guess[n] for n in names], dtype=np.float64)
+    x = newton.Newton(max_steps=STEPS)(ParameterProblem(r, jac, len(names)), x0).x
     return dict(zip(names, (float(v) for v in x))), np.asarray(jac(x))
 
 

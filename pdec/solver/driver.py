@@ -6,8 +6,9 @@ state is; the stage kind (`pdec.solver.stages`) how a stage is fitted. The loop 
 the schedule of kinds, a retry when a fit diverges, keeping or discarding a stage, the stop
 rules, the records, resuming a run, the random keys and the callbacks.
 
-Stop rules, after each stage: its loss is not finite after the retry (discarded); its score is
-no better than the last kept stage's (discarded); the held-out error meets the tolerance; it
+Stop rules, after each stage: its loss is not finite after the retry (discarded); its solve took
+no step, or made the residual and the conditions worse (discarded); its score is no better than
+the last kept stage's (discarded); the held-out error meets the tolerance; it
 gained less than ``Stops.min_gain`` (when set); ``max_stages``. Before a stage: the residue to
 fit is zero.
 """
@@ -92,13 +93,13 @@ def labelled(progress: Progress | None, label: str) -> Progress | None:
 
 
 def stop_reason(loss: float, kept: bool, rel_l2: float, score: float, previous: float, k: int,
-                stops: Stops) -> StopReason | None:
+                stops: Stops, helped: bool = True) -> StopReason | None:
     """Why the loop ends after stage k, or None to go on (the tolerance is on the held-out
     error, so a run without a known truth never meets it)."""
     if not np.isfinite(loss):
         return StopReason.DIVERGED
     if not kept:
-        return StopReason.NO_GAIN
+        return StopReason.NO_GAIN if helped else StopReason.NO_CHANGE
     if rel_l2 <= stops.tol:
         return StopReason.TOLERANCE
     if stops.min_gain is not None and score * stops.min_gain > previous:
@@ -164,14 +165,15 @@ def run(task: Task, schedule: Schedule, stops: Stops, *, key: jax.Array, label: 
         attempt = _fit(task, kind, setup, key, k, labelled(progress, f"{label}stage {k}"))
         new = task.extend(state, setup, kind, attempt)
         m = task.measure(new, setup)
-        kept = bool(np.isfinite(attempt.loss)) and not (m.score >= previous)  # NaN score keeps it
+        helped = attempt.iterations > 0 and m.helped  # a solve of no step adds exactly zero
+        kept = bool(np.isfinite(attempt.loss)) and helped and not (m.score >= previous)  # NaN score keeps it
         records.append(StageRecord(
             fields=task.fields, stage=k, eps=float(setup.eps), kappa=tuple(float(v) for v in setup.kappa),
             points=setup.points, iterations=attempt.iterations, loss=float(attempt.loss), rel_l2=m.rel_l2,
             max_error=m.max_error, score=m.score, wall_time=time.perf_counter() - t0, kept=kept,
-            stop=stop_reason(attempt.loss, kept, m.rel_l2, m.score, previous, k, stops),
+            stop=stop_reason(attempt.loss, kept, m.rel_l2, m.score, previous, k, stops, helped),
             figures={**attempt.figures, **m.figures}, parameters=dict(new.parameters),
-            peak_memory=memory.peak_bytes()))
+            peak_memory=memory.peak_bytes(), misses=dict(m.misses)))
         if kept:
             state = new
             previous = m.score if np.isfinite(m.score) else previous

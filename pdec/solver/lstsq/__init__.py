@@ -13,7 +13,7 @@ Each is a frozen type with ``__call__(a, b) -> Solved`` and ``nbytes(rows, cols)
 memory it holds at once, for the memory estimate of a stage).
 """
 
-from pdec.solver.lstsq.base import RCOND, LinearSolve, Solved
+from pdec.solver.lstsq.base import MAX_ENTRIES, RCOND, LinearSolve, Solved
 from pdec.solver.lstsq.dense import Dense
 from pdec.solver.lstsq.full_rank import FullRankQR
 from pdec.solver.lstsq.sketched import Sketched
@@ -21,4 +21,4 @@ from pdec.solver.lstsq.sketched import Sketched
 solve = Dense()
 solve_full_rank = FullRankQR()
 
-__all__ = ["RCOND", "LinearSolve", "Solved", "Dense", "FullRankQR", "Sketched", "solve", "solve_full_rank"]
+__all__ = ["MAX_ENTRIES", "RCOND", "LinearSolve", "Solved", "Dense", "FullRankQR", "Sketched", "solve", "solve_full_rank"]

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 RCOND = 1e-13  # singular values kept: above RCOND times the largest (float64 resolution, with margin)
+# entries of a least-squares matrix a stage builds (~1 GB in float64): caps a collocation stage's
+# points and a least-squares fit's features on big data
+MAX_ENTRIES = 1.2e8
 
 
 @dataclass(frozen=True)

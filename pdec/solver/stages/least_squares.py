@@ -26,7 +26,6 @@ from pdec.solver import features, lstsq, optimize
 from pdec.solver.network import Params
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
 
-MAX_ENTRIES = 1.2e8  # of the points x features matrix (~1 GB in float64): caps the features on big data
 
 
 def solve_output_layer(residual: optimize.Residual, params: Params) -> tuple[Params, optimize.OptResult]:

@@ -2,7 +2,7 @@
 
 Every field's correction is ``eps * sum_J c_J prod_i T_{j_i}(z_i)`` (`pdec.solver.chebyshev`),
 collocated on a Chebyshev-Gauss grid of ``oversample`` times as many nodes per axis and solved
-by Gauss-Newton (`stages.collocation.gauss_newton`) with a full-rank QR solve. The degrees start
+by Gauss-Newton (`pdec.solver.newton`, without damped steps) with a full-rank QR solve. The degrees start
 at ``start`` per axis and grow by ``growth`` along every axis whose top tenth of coefficients is
 still above ``resolved`` (a Chebyshev series of a smooth function decays geometrically, so the
 tail says whether the axis is resolved), each solve starting from the last one's coefficients,
@@ -27,10 +27,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from pdec.solution import ChebyshevStage
-from pdec.solver import chebyshev, lstsq
+from pdec.solver import chebyshev, lstsq, newton
 from pdec.solver.linearized import Linearized
 from pdec.solver.stages.base import Fitted, StageKind, StageSetup
-from pdec.solver.stages.collocation import gauss_newton
 
 
 COPIES = 3  # of the matrix at once during a solve: it, its scaled copy, LAPACK's work (measured peak)
@@ -61,14 +60,17 @@ class SpectralSolve:
 class Spectral(StageKind):
     """Tensor Chebyshev polynomials per field, degrees grown from ``start`` per axis by
     ``growth`` until the coefficient tail along each axis is below ``resolved`` or there would be
-    more than ``unknowns`` per field; ``steps`` Gauss-Newton solves at most per set of degrees.
+    more than ``unknowns`` per field; each set of degrees solved by ``newton``: at most 20
+    Gauss-Newton solves and no damped steps, which cost a QR of up to ~9,000 unknowns per try
+    (Allen-Cahn, issue 46: with them the degree growth ran past 15 minutes and reached no
+    solution; without them it gives up at once and the run says it did not converge).
     Box domains of equation problems."""
 
     start: int = 16
     unknowns: int = 9000
     growth: float = 2.5
     resolved: float = 1e-13
-    steps: int = 20
+    newton: newton.Newton = newton.Newton(max_steps=20, damped_tries=0)
     oversample: float = 1.15  # collocation nodes per axis per coefficient
 
     sine = property(lambda self: False)
@@ -162,7 +164,7 @@ class Spectral(StageKind):
                 x0 = _padded(lin, x, before, degrees)
             else:
                 x0 = None if start is None else _reexpanded(lin, start, degrees, stretches)
-            out = gauss_newton(lin, self.steps, progress, x0, lstsq.solve_full_rank)
+            out = self.newton(lin, x0, lstsq.solve_full_rank, progress)
             steps, cond = steps + out.steps, max(cond, out.condition)
             coef, dp = lin.split(jnp.asarray(out.x))
             shaped = {f: np.asarray(c).reshape(tuple(n + 1 for n in degrees)) for f, c in coef.items()}

@@ -51,6 +51,8 @@ class Measure:
     max_error: float
     score: float
     figures: Mapping[str, float] = field(default_factory=dict)
+    misses: Mapping[str, float] = field(default_factory=dict)  # per condition line (`pdec.solver.convergence`)
+    helped: bool = True  # False: the stage changed nothing, or made the residual and every condition worse
 
 
 class Task(Protocol):

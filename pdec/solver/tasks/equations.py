@@ -28,7 +28,7 @@ from pdec.language.problem import Problem
 from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
 from pdec.records import ParameterStart
-from pdec.solver import data_start, driver, keys, memory, network, observation_fit, spectrum
+from pdec.solver import convergence, data_start, driver, keys, memory, network, observation_fit, spectrum
 from pdec.solver.singular import Singular
 from pdec.solver.blocks import Block, block_multipliers, frozen_field, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
@@ -53,6 +53,8 @@ SLOW = 0.75  # cycles per unit of z: the spectrum's first bin (~0.48) is no freq
 GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
 FRESH = 2  # a stage's residual is also measured on this many times its own points, fresh
 FRESH_MAX = 20000  # but on at most this many
+FRESH_FACE = 256  # fresh points per condition (the interior's are drawn first: the same with any number
+# here), and of the interior ones, where the fields' size is measured (`convergence.field_size`)
 # A stage 1 whose residual on fresh points is above this share of the residual at zero fields
 # is under-resolved: resolved stages 1 end near 1e-10 of it (poisson2d 5.1e-13 on its points,
 # 2.4e-10 off them), Heat2d-MS's isotropic band 2.5e-2 off (4.9e-3 residual, 3.8x its own).
@@ -179,16 +181,23 @@ def _start_rms(blocks: tuple[Block, ...], params) -> float:
     return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
 
 
-def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, float]:
-    """Equation residual RMS and condition (and data) residual max for the given fields."""
+def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, float, float]:
+    """Equation residual RMS, condition (and data) residual max and RMS for the given fields
+    (each over all the rows of its blocks; NaN where there are none)."""
     eq, cond = [], []
     for b in blocks:
         r = np.asarray(b.residual(fields, None, params))
         if b.kind != "gradient":
             (eq if b.kind == "equation" else cond).append(r)
+    return _stats(eq, cond)
+
+
+def _stats(eq: list, cond: list) -> tuple[float, float, float]:
     eq_rms = float(np.sqrt(np.mean(np.concatenate(eq) ** 2))) if eq else math.nan
-    cond_max = float(np.max(np.abs(np.concatenate(cond)))) if cond else math.nan
-    return eq_rms, cond_max
+    cond_all = np.concatenate(cond) if cond else None
+    if cond_all is None:
+        return eq_rms, math.nan, math.nan
+    return eq_rms, float(np.max(np.abs(cond_all))), float(np.sqrt(np.mean(cond_all ** 2)))
 
 
 def residual_spectrum(problem: Problem, residuals, fields, params, cfg: EquationSettings,
@@ -451,31 +460,48 @@ class EquationTask:
         return State(stages, {p: float(setup.parameters[p] + dp[p]) for p in setup.parameters})
 
     def measure(self, state: State, setup: EquationSetup) -> Measure:
-        """Held-out errors where an exact solution is stated; the residuals on the stage's points.
-        Without an exact solution the equation residual is the score."""
+        """Held-out errors where an exact solution is stated; the residuals on the stage's points
+        and on fresh ones, each condition's miss (`pdec.solver.convergence`). Without an exact
+        solution the equation residual on fresh points is the score."""
         fields = frozen_fields(state.stages, self.fields, self.lower, self.upper)
         rel, worst = _errors(fields, self.test, self.exact_values)
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         plain = tuple(replace(b, base=None) for b in setup.blocks)
-        eq_rms, cond_max = _block_stats(plain, fields, params)
-        fresh = self._fresh_rms(setup, fields, params)
+        eq_rms, cond_max, cond_rms = _block_stats(plain, fields, params)
+        fresh_blocks = self._fresh_blocks(setup)
+        equations = {b.name: np.asarray(b.residual(fields, None, params)) for b in fresh_blocks if b.kind == "equation"}
+        fresh = _stats(list(equations.values()), [])[0]
+        size = convergence.field_size(fields, fresh_blocks[0].sites[0][:FRESH_FACE])
+        misses = convergence.misses(fresh_blocks, fields, params, size, equations)
         data = (b for b in setup.blocks if b.kind in ("equation", "condition"))
         start = _start_rms(tuple(data), params) if setup.stage == 1 else 0.0
         share = fresh / start if start > 0 else 0.0
         under = share > UNSOLVED
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
-                   "under_resolved": float(under), "unsolved": share}
+                   "under_resolved": float(under), "unsolved": share,
+                   "share": convergence.share(fresh_blocks, fresh, params)}
         if self.problem.observations:
             figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
                         "data_level": observation_fit.level(self.problem)}
-        return Measure(rel, worst, rel if self.exact_values else fresh, figures)
+        return Measure(rel, worst, rel if self.exact_values else fresh, figures, misses,
+                       _helped(setup.blocks, params, eq_rms, cond_rms))
 
-    def _fresh_rms(self, setup: EquationSetup, fields, params) -> float:
-        """The equation residual RMS on FRESH times the stage's points, drawn apart from them
+    def _fresh_blocks(self, setup: EquationSetup) -> tuple[Block, ...]:
+        """Every block on FRESH times the stage's points, drawn apart from them
         (`keys.fresh_points`): what the solution does between the points it was fitted on."""
         n = min(FRESH * int(setup.points), FRESH_MAX)
-        blocks = problem_blocks(self.problem, self.lowered, keys.fresh_points(self.key, setup.stage), n, 1)
-        return _block_stats(tuple(b for b in blocks if b.kind == "equation"), fields, params)[0]
+        return problem_blocks(self.problem, self.lowered, keys.fresh_points(self.key, setup.stage), n, FRESH_FACE)
+
+
+WORSE = 1.01  # a stage whose equation residual and condition misfit both grow past this factor did not help
+
+
+def _helped(blocks: tuple[Block, ...], params, eq_rms: float, cond_rms: float) -> bool:
+    """Whether a stage helped: its equation residual RMS or its condition (and data) residual
+    RMS on its own points is not WORSE times the frozen stages' (cached in ``blocks``)."""
+    before = _stats([np.asarray(b.start(params)) for b in blocks if b.kind == "equation"],
+                    [np.asarray(b.start(params)) for b in blocks if b.kind not in ("equation", "gradient")])
+    return not (eq_rms > WORSE * before[0] and cond_rms > WORSE * before[2])
 
 
 def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stages: int, seed: int = 0,

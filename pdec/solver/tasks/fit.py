@@ -30,7 +30,8 @@ from pdec.solver.sampling import chebyshev_nodes, gauss_grid, tensor_grid
 from pdec.solver.schedules import fit_schedule, per_dimension, schedules
 from pdec.solver.stages.base import StageKind, StageSetup
 from pdec.solver.stages.interpolation import Interpolation, InterpolationSetup
-from pdec.solver.stages.least_squares import MAX_ENTRIES, LeastSquares
+from pdec.solver.lstsq import MAX_ENTRIES
+from pdec.solver.stages.least_squares import LeastSquares
 from pdec.solver.tasks.base import Attempt, Measure, State
 
 CHUNK = 20000  # rows of earlier stages evaluated at once on an interpolation grid
