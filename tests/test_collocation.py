@@ -14,7 +14,8 @@ from pdec.solver.derivatives import derivative
 from pdec.solver.driver import Schedule
 from pdec.solver.linearized import Features, Linearized
 from pdec.solver.network import apply
-from pdec.solver.stages.collocation import Collocation, gauss_newton
+from pdec.solver import newton
+from pdec.solver.stages.collocation import Collocation
 from pdec.solver.stages.trained import LevenbergMarquardt, Trained
 from pdec.solver.tasks.equations import EquationSettings, solve_equations
 
@@ -71,7 +72,7 @@ def test_affine_problems_are_known_as_such():
 
 
 def test_gauss_newton_converges_quadratically_on_a_nonlinear_problem():
-    out = gauss_newton(linearized("problems/nonlinear1d.pde", n_int=200, width=80), 30)
+    out = newton.Newton(max_steps=30)(linearized("problems/nonlinear1d.pde", n_int=200, width=80))
     assert out.loss < 1e-24 and out.steps >= 4
     # near the end the residual (the size of the next step's change of u) is at most about the
     # square of the one before, relative to the first: r_(n+1) / r_0 <= 10 (r_n / r_0)^2
@@ -87,7 +88,7 @@ def test_an_underdetermined_rank_deficient_system_gets_the_minimum_norm_solution
     assert got.rank == 1 and np.allclose(got.x, [1, 1, 1, 1, 0, 0, 0, 0])
     # a stage with more features than rows does not crash either
     lin = linearized("problems/poisson1d.pde", n_int=12, width=60)
-    out = gauss_newton(lin, 5)
+    out = newton.Newton(max_steps=5)(lin)
     assert np.isfinite(out.loss) and out.loss < 1e-20
 
 

@@ -1,6 +1,7 @@
 """The `pdec` command: check, compile and solve `.pde` files; eval and plot saved runs.
 
-Exit status: 0 done, 1 a tolerance the user set was not met (or no stage was kept), 2 bad input (the message says
+Exit status: 0 done, 1 a tolerance the user set was not met (or no stage was kept, or the solve did
+not converge), 2 bad input (the message says
 FILE:LINE:COL, no traceback), 130 interrupted.
 """
 
