@@ -72,7 +72,7 @@ def cheb(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def bratu1d(lam: float):
     f = lambda th: th - math.sqrt(2 * lam) * math.cosh(th / 4)  # noqa: E731
-    th = brentq(f, 1e-9, 4.0, xtol=1e-15, rtol=4.5e-16)  # the lower root (below the fold)
+    th = brentq(f, 1e-9, 4.0, xtol=1e-16, rtol=8.9e-16)  # the lower root (below the fold)
     return lambda pts: -2 * np.log(np.cosh((pts[:, 0] - 0.5) * th / 2) / math.cosh(th / 4))
 
 

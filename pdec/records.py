@@ -171,7 +171,8 @@ def verdict(records: Sequence[StageRecord]) -> Verdict | None:
                "residual at zero fields" if name.startswith("equation") else f"{_line(name)} is missed by {100 * miss:.3g} %"
                for name, miss in last.misses.items() if not miss <= MISSED]
     if not kept:
-        return Verdict(False, ("no stage was kept", *(f"the last stage tried: {r}" for r in reasons)))
+        tried = ("in the last stage tried, " + ", ".join(reasons),) if reasons else ()
+        return Verdict(False, ("no stage was kept",) + tried)
     return Verdict(not reasons, tuple(reasons))
 
 
