@@ -16,6 +16,7 @@ from pdec.errors import PdecError
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="pdec", description="Compile and solve PDE problems written in .pde files.")
+    ap.add_argument("--version", action="version", version=_version())
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="check a file and print the classified problem")
     check.add_argument("file")
@@ -90,8 +91,24 @@ def _run(args: argparse.Namespace) -> int:
     return solve_command(problem, args)
 
 
+def _version() -> str:
+    """pdec's version and where compiled programs are kept (`pdec.settings.cache_folder`)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pdec.settings import CACHE_VARIABLE, cache_folder
+    try:
+        number = version("pdec")
+    except PackageNotFoundError:
+        number = "unknown"
+    folder = cache_folder()
+    where = f"compiled programs cached in {folder}" if folder else "compilation cache off"
+    return f"pdec {number} ({where}; {CACHE_VARIABLE}=off turns it off, a path moves it)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from pdec.settings import use_compilation_cache
+    use_compilation_cache()
     try:
         return _run(args)
     except PdecError as err:

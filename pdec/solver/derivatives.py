@@ -38,5 +38,24 @@ def derivative(f: PointFn, alpha: MultiIndex) -> PointFn:
 
 def evaluate_fields(fields: Mapping[str, PointFn], points: jnp.ndarray,
                     needs: Iterable[tuple[str, MultiIndex]]) -> dict[tuple[str, MultiIndex], jnp.ndarray]:
-    """{(field, alpha): values (N,)} for every need, the form lowered residuals take."""
+    """{(field, alpha): values (N,)} for every need, the form lowered residuals take. Fields
+    that are pytrees (`blocks.FrozenField`) are evaluated in one compiled program per set of
+    needs, shapes and stage structure; others (closures) op by op."""
+    needs = tuple(needs)
+    used = {name: fields[name] for name in dict.fromkeys(name for name, _ in needs)}
+    if used and all(_is_pytree(f) for f in used.values()):
+        return _compiled(used, points, needs)
+    return _evaluate(fields, points, needs)
+
+
+def _evaluate(fields, points, needs):
     return {(name, alpha): jax.vmap(derivative(fields[name], alpha))(points) for name, alpha in needs}
+
+
+_compiled = jax.jit(_evaluate, static_argnums=2)
+
+
+def _is_pytree(f) -> bool:
+    """Whether ``f`` is a registered pytree with leaves (not a closure, which is one opaque leaf)."""
+    leaves = jax.tree_util.tree_leaves(f)
+    return not (len(leaves) == 1 and leaves[0] is f)
