@@ -101,3 +101,34 @@ def test_a_problem_without_a_solution_fails_cleanly_from_the_command_line(tmp_pa
     report = json.loads((out / "report.json").read_text())
     assert report["converged"] is False and report["trusted"] is False and report["reasons"]
     assert (out / "solution.json").exists()
+
+
+def test_pytree_fields_are_evaluated_compiled_to_the_values_of_the_closures():
+    """blocks.FrozenField through the compiled path agrees with the old closures, derivatives too."""
+    import jax
+    import jax.numpy as jnp
+    from pdec.solution import normalize
+    from pdec.solver.blocks import FrozenField, frozen_field
+    from pdec.solver.derivatives import evaluate_fields
+
+    sol = pdec.solve(pdec.compile("problems/poisson1d.pde"), stages=1)
+    stages, lo, hi = sol.stages[0], jnp.asarray(sol.lower), jnp.asarray(sol.upper)
+    closure = frozen_field(tuple((lambda s: lambda pt: s(normalize(pt[None, :], lo, hi))[0])(s) for s in stages),
+                           (1.0,) * len(stages))
+    pts = jnp.linspace(-0.9, 0.9, 50)[:, None] * (hi - lo) / 2 + (hi + lo) / 2
+    needs = (("u", (0,)), ("u", (1,)), ("u", (2,)))
+    got = evaluate_fields({"u": FrozenField(tuple(stages), lo, hi)}, pts, needs)
+    want = evaluate_fields({"u": closure}, pts, needs)
+    for need in needs:
+        scale = float(jnp.max(jnp.abs(want[need])))
+        assert float(jnp.max(jnp.abs(got[need] - want[need]))) <= 1e-13 * scale, need
+    assert jax.tree_util.tree_leaves(FrozenField(tuple(stages), lo, hi))  # a pytree, not one opaque leaf
+
+
+def test_the_tool_says_where_compiled_programs_are_cached(tmp_path):
+    env = {**__import__("os").environ, "PDEC_COMPILATION_CACHE": str(tmp_path / "cache")}
+    shown = subprocess.run([sys.executable, "-m", "pdec", "--version"], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0 and str(tmp_path / "cache") in shown.stdout
+    env["PDEC_COMPILATION_CACHE"] = "off"
+    shown = subprocess.run([sys.executable, "-m", "pdec", "--version"], capture_output=True, text=True, env=env)
+    assert "compilation cache off" in shown.stdout

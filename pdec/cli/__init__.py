@@ -16,7 +16,7 @@ from pdec.errors import PdecError
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="pdec", description="Compile and solve PDE problems written in .pde files.")
-    ap.add_argument("--version", action="version", version=_version())
+    ap.add_argument("--version", action=_Version, nargs=0, help="show pdec's version and where compiled programs are cached")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="check a file and print the classified problem")
     check.add_argument("file")
@@ -89,6 +89,14 @@ def _run(args: argparse.Namespace) -> int:
     from pdec.cli.solve import solve_command
 
     return solve_command(problem, args)
+
+
+class _Version(argparse.Action):
+    """`--version`: printed as is (argparse's own action wraps long lines, splitting the path)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(_version())
+        parser.exit()
 
 
 def _version() -> str:
