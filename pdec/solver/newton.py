@@ -19,10 +19,10 @@ least-norm solution of the linear least-squares solve given), in this order:
    solve as any other (creeping on at ~9,000 unknowns costs minutes a step), not converged.
 
 Not done: continuation. The Newton homotopy ``r_s(x) = r(x) - (1 - s) r(x0)`` (for a start at
-zero: the boundary and initial data scaled by s) was tried on the Allen-Cahn problem of issue
-46 and did not help: at s = 1/8 the reaction still drives the solution to +-1 with fronts
-~0.006 wide that a stage's features cannot hold, and Gauss-Newton ends there as it does at
-s = 1 (bench/RESULTS.md, 'Nonlinear problems').
+zero: the boundary and initial data scaled by s) was tried and did not help: on the Allen-Cahn
+problem of issue 46 at s = 1/8 the reaction still drives the solution to +-1 with fronts ~0.006
+wide that a stage's features cannot hold, and Gauss-Newton stalls there as at s = 1; on the kink
+0.001 u'' = u^3 - u the path folds near s = 0.4 (bench/RESULTS.md, 'Nonlinear problems').
 """
 
 from __future__ import annotations
