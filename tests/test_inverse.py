@@ -2,28 +2,34 @@
 
 import pdec
 
+# One collocation stage on 200 points (adam and iterations apply to trained stages only; kept so
+# that these files also run quickly under `method = trained`). Measured 2026-12-05: ode_inverse
+# a to 1.3e-15 (rel L2 1.7e-12), flux_inverse without noise a to 2.0e-10 (8.5e-15), two_params
+# a, b to 1.3e-15, 8.9e-16 (1.5e-12); the bounds below are ~100x those (issue 43).
 QUICK = "\nsolver adam = 300, iterations = 200, points = 200, stages = 1\n"
 
 
-def test_a_short_solve_moves_the_parameter_100x_closer_to_the_truth():
+def test_a_short_solve_finds_the_parameter_to_the_rounding_floor():
     problem = pdec.compile_text(open("problems/ode_inverse.pde").read() + QUICK, base_dir="problems")
     (a,) = problem.parameters
     assert (a.name, a.guess, a.truth) == ("a", 0.5, 1.0)
     sol = pdec.solve(problem)
-    assert abs(sol.parameters["a"] - 1.0) < abs(a.guess - 1.0) / 100, sol.parameters
+    assert abs(sol.parameters["a"] - 1.0) < 1e-13, sol.parameters
+    assert sol.report[-1].rel_l2 < 1e-10
     assert sol.report[-1].parameters == sol.parameters
 
 
 def test_a_parameter_in_a_boundary_condition_is_found():
     text = open("problems/flux_inverse.pde").read().replace(" noise 1e-3", "")
     sol = pdec.solve(pdec.compile_text(text + QUICK, base_dir="problems"))
-    assert abs(sol.parameters["a"] - 0.5) < 1e-4, sol.parameters
-    assert sol.report[-1].rel_l2 < 1e-5
+    assert abs(sol.parameters["a"] - 0.5) < 2e-8, sol.parameters
+    assert sol.report[-1].rel_l2 < 1e-12
 
 
 def test_two_parameters_at_once():
     sol = pdec.solve(pdec.compile_text(open("problems/two_params.pde").read() + QUICK))
-    assert abs(sol.parameters["a"] - 1.0) < 1e-3 and abs(sol.parameters["b"] - 1.0) < 1e-3, sol.parameters
+    assert abs(sol.parameters["a"] - 1.0) < 1e-13 and abs(sol.parameters["b"] - 1.0) < 1e-13, sol.parameters
+    assert sol.report[-1].rel_l2 < 1e-10
 
 
 # The start from the observations (pdec.solver.data_start) and the check of the fit to them.
