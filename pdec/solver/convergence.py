@@ -44,11 +44,11 @@ def field_size(fields: Mapping[str, PointFn], points) -> float:
 
 
 def misses(blocks: tuple[Block, ...], fields: Mapping[str, PointFn], params, size: float,
-           equations: Mapping[str, np.ndarray]) -> dict[str, float]:
+           equations: Mapping[str, np.ndarray], start: float) -> dict[str, float]:
     """Per condition block (by its name: the line it comes from), its largest residual for
     ``fields`` relative to the larger of the conditions' largest data and ``size``; per
     equation (``equations``: its residual on the blocks' points, by block name), its RMS
-    relative to the RMS of every block's residual at zero fields (`share`)."""
+    relative to ``start`` (`start_rms`)."""
     conditions = [b for b in blocks if b.kind in CONDITIONS]
     data = max((float(np.max(np.abs(np.asarray(b.start(params))))) for b in conditions), default=0.0)
     scale = max(data, size)
@@ -56,11 +56,16 @@ def misses(blocks: tuple[Block, ...], fields: Mapping[str, PointFn], params, siz
     for b in conditions:
         worst = float(np.max(np.abs(np.asarray(b.residual(fields, None, params)))))
         out[b.name] = worst / scale if scale > 0 else worst
-    return out | {name: share(blocks, _rms([r]), params) for name, r in equations.items()}
+    return out | {name: share(_rms([r]), start) for name, r in equations.items()}
 
 
-def share(blocks: tuple[Block, ...], equation_rms: float, params) -> float:
-    """``equation_rms`` relative to the RMS of the blocks' equation and condition residuals at
-    zero fields (blocks without a cache of frozen stages)."""
-    start = _rms([np.asarray(b.start(params)) for b in blocks if b.kind == "equation" or b.kind in CONDITIONS])
+def start_rms(blocks: tuple[Block, ...], params) -> float:
+    """The RMS of the blocks' equation and condition residuals at zero fields (blocks without a
+    cache of frozen stages), each block counting by its mean: the size of what a solution must
+    match."""
+    return _rms([np.asarray(b.start(params)) for b in blocks if b.kind == "equation" or b.kind in CONDITIONS])
+
+
+def share(equation_rms: float, start: float) -> float:
+    """An equation residual RMS relative to ``start`` (`start_rms`)."""
     return equation_rms / start if start > 0 else (0.0 if equation_rms == 0 else math.inf)

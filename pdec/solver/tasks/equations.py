@@ -471,14 +471,15 @@ class EquationTask:
         equations = {b.name: np.asarray(b.residual(fields, None, params)) for b in fresh_blocks if b.kind == "equation"}
         fresh = _stats(list(equations.values()), [])[0]
         size = convergence.field_size(fields, fresh_blocks[0].sites[0][:FRESH_FACE])
-        misses = convergence.misses(fresh_blocks, fields, params, size, equations)
+        zero = convergence.start_rms(fresh_blocks, params)
+        misses = convergence.misses(fresh_blocks, fields, params, size, equations, zero)
         data = (b for b in setup.blocks if b.kind in ("equation", "condition"))
         start = _start_rms(tuple(data), params) if setup.stage == 1 else 0.0
         share = fresh / start if start > 0 else 0.0
         under = share > UNSOLVED
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
                    "under_resolved": float(under), "unsolved": share,
-                   "share": convergence.share(fresh_blocks, fresh, params)}
+                   "share": convergence.share(fresh, zero)}
         if self.problem.observations:
             figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
                         "data_level": observation_fit.level(self.problem)}
