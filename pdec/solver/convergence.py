@@ -14,7 +14,8 @@ once presented as results (issue 46). Two figures tell them from a solution:
   relative to the RMS of every equation and condition residual at zero fields (the size of what
   the solution must match; ``share`` for all equations together).
 
-A solve is converged when every miss is at most MISSED (1e-3): every gallery
+A solve is converged when every miss is at most `pdec.records.MISSED` (1e-3; the verdict,
+`records.verdict`, is drawn from the saved records): every gallery
 problem ends far below it (the largest share, Burgers at nu = 0.01/pi, ~5e-7).
 """
 
@@ -25,7 +26,6 @@ from typing import Mapping
 
 import numpy as np
 
-from pdec.records import MISSED  # noqa: F401  (the threshold, said where the verdict is drawn)
 from pdec.solver.blocks import Block
 from pdec.solver.derivatives import PointFn, evaluate_fields
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from pdec.solver import features, lstsq, optimize
 from pdec.solver.network import Params

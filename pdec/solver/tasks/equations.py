@@ -109,11 +109,6 @@ class EquationSettings:
         return cfg
 
 
-def stage_field(stage: Stage, lower: Array, upper: Array) -> PointFn:
-    """One stage as a field of one physical point: eps * net(normalize(point))."""
-    return lambda pt: stage(normalize(pt[None, :], lower, upper))[0]
-
-
 def frozen_fields(stages: tuple[tuple[Stage, ...], ...], names: tuple[str, ...], lower, upper) -> dict[str, PointFn]:
     """The sum of each field's stages (zero before the first stage), as compiled pytrees."""
     return {n: FrozenField(tuple(st), jnp.asarray(lower), jnp.asarray(upper)) for n, st in zip(names, stages)}
