@@ -1,46 +1,46 @@
-"""Solve every example in problems/ with default settings and print the README's table.
+"""Solve examples in problems/ as a user does and print the README's table.
 
-    python bench/gallery.py                       # all problems, default settings
-    python bench/gallery.py --stages 2 heat wave  # some, with at most 2 stages
+    python bench/gallery.py                 # every problem (hours: the 3D-5D ones take minutes each)
+    python bench/gallery.py heat wave       # some
+    python bench/gallery.py --stages 2 heat # with `--stages 2`
 
-One row per problem: the command, the relative L2 error against `exact` on 10,000 held-out
-points (or, without `exact`, the equation residual RMS), inferred parameters with their
-relative error where the file states the truth, stages kept, and wall time.
+Each problem is solved by `pdec solve` in a fresh process (compile time included) on a copy of
+its file without its `exact`, `reference` and `truth` lines (bench/blind.py), and scored
+afterwards: the relative L2 error against the original file's exact solution on 10,000 points
+(or against its reference values), the run's own estimated error beside it, each inferred
+parameter's relative error and estimate, stages kept, exit status and time from the command line.
 """
 
 import argparse
+import math
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-import pdec  # noqa: E402
-import jax  # noqa: E402
+import blind  # noqa: E402
 
 
-def row(path: Path, stages: int | None) -> str:
-    problem = pdec.compile(path)
-    t0 = time.perf_counter()
-    sol = pdec.solve(problem, stages=stages)
-    wall = time.perf_counter() - t0
-    kept = [r for r in sol.report if r.kept]
-    if not problem.is_regression:  # one run of the stage loop for all fields
-        last = kept[-1]
-        error = (f"{last.rel_l2:.1e}" if last.rel_l2 == last.rel_l2
-                 else f"residual RMS {last.figures['equation_rms']:.1e}")
-        count = len(kept)
-    else:  # one run per field
-        error = ", ".join(f"{n}: {[r for r in kept if r.fields == (n,)][-1].rel_l2:.1e}" for n in sol.field_names)
-        count = max(r.stage for r in kept)
-    truths = {p.name: p.truth for p in problem.parameters}
-    params = ", ".join(
-        f"{n} = {v:.10g}" + (f" (rel err {abs(v - truths[n]) / abs(truths[n]):.1e})" if truths.get(n) else "")
-        for n, v in sol.parameters.items()) or "-"
+def _num(v) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1e}"
+
+
+def row(path: Path, stages: int | None, folder: Path) -> str:
+    options = ("--stages", str(stages)) if stages else ()
+    done = blind.solve(path, folder, *options)
+    report = done["report"]
+    scored = blind.score(path, done["run"]) if report.get("stages") else {"error": math.nan, "parameters": {}}
+    parts = report.get("estimated_errors", {})
+    params = ", ".join(f"{n}: {_num(err)} (est {_num(parts.get(n))})" for n, err in scored["parameters"].items()) or "-"
+    kept = sum(1 for s in report.get("stages", []) if s["kept"])
+    trusted = {True: "yes", False: "no"}.get(report.get("trusted"), "-")
     command = f"`pdec solve problems/{path.name}" + (f" --stages {stages}`" if stages else "`")
-    return f"| {command} | {error} | {params} | {count} | {wall:.0f} s |"
+    return (f"| {command} | {_num(scored['error'])} | {_num(report.get('estimated_error'))} | {trusted} | {params} | "
+            f"{kept} | {done['exit']} | {done['time']:.0f} s |")
 
 
 def main() -> None:
@@ -49,12 +49,13 @@ def main() -> None:
     ap.add_argument("--stages", type=int, default=None)
     args = ap.parse_args()
     paths = [ROOT / "problems" / f"{n}.pde" for n in args.problems] or sorted((ROOT / "problems").glob("*.pde"))
-    print(f"# Gallery, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()} ({platform.processor() or 'cpu'}), "
-          f"jax {jax.__version__}, stages {args.stages or 'default'}\n")
-    print("| command | rel L2 error | parameters | stages | time |")
-    print("|---|---|---|---|---|")
-    for path in paths:
-        print(row(path, args.stages), flush=True)
+    print(f"# Gallery, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, fresh process per problem, "
+          f"answer removed, stages {args.stages or 'default'}\n")
+    print("| command | error | estimated | trusted | parameters: error (estimate) | stages | exit | time |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in paths:
+            print(row(path, args.stages, Path(tmp) / path.stem), flush=True)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ FAR = 10.0  # a misfit to the observations above FAR times their level is report
 # multi-stage solve (1e-13..1e-16, so a run that stops early on a hard problem is not flagged),
 # far below what a solve that settles on a wrong parameter leaves (1e-2..1).
 FLOOR = 1e-8
-HIDDEN = ("data_level", "under_resolved", "under_fit", "unsolved", "share")  # figures a record keeps for the checks, not shown per stage
+HIDDEN = ("data_level", "under_resolved", "under_fit", "unsolved", "share", "correction", "calibrated")  # figures a record keeps for the checks, not shown per stage
 
 RETRY = "loss not finite after a retry with a 10x smaller Adam step and another seed"
 
@@ -40,8 +40,11 @@ RETRY = "loss not finite after a retry with a 10x smaller Adam step and another 
 class StageRecord:
     """One stage of one run of the stage loop (a fit's field, or all fields of an equation solve).
 
-    ``score`` is what the stop rules compare between stages: the held-out relative L2 error,
-    or, where no exact solution is known, the task's error estimate (the equation residual).
+    ``score`` is what the keep rule compares between stages: the residual size of an equation
+    solve, a fit's held-out error against its target. ``estimate`` is the estimated relative L2
+    error (`pdec.solver.estimate`), all fields together, ``estimates`` per field and inferred
+    parameter; ``rel_l2`` and ``max_error`` the errors against a stated exact solution (NaN
+    where none), for the report only.
     """
 
     fields: tuple[str, ...]
@@ -63,6 +66,8 @@ class StageRecord:
     # per condition and equation line (its block's name), the relative miss on fresh points
     # (`pdec.solver.convergence`); empty for fits and for records saved before pdec measured it
     misses: Mapping[str, float] = field(default_factory=dict)
+    estimate: float = math.nan  # NaN in records saved before pdec estimated its error
+    estimates: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def field(self) -> str:
@@ -103,15 +108,72 @@ def describe_stop(records: Sequence[StageRecord], index: int) -> str:
         return ""
     before = baseline(records, index)
     return {
-        StopReason.TOLERANCE: lambda: f"tolerance met (rel L2 {r.rel_l2:.2e})",
-        StopReason.NO_GAIN: lambda: f"no gain ({r.score:.2e} >= {before:.2e}), stage discarded",
+        StopReason.TOLERANCE: lambda: f"tolerance met (estimated error {r.estimate:.2e})",
+        StopReason.NO_GAIN: lambda: f"no gain (residual size {r.score:.2e} >= {before:.2e}), stage discarded",
         StopReason.NO_CHANGE: lambda: "no change (the stage's solve took no step, or left the residual and the "
                                       "conditions worse), stage discarded",
-        StopReason.STALLED: lambda: f"stalled: gain {before / r.score:.2g}x",
+        StopReason.STALLED: lambda: stalled(records, index),
         StopReason.MAX_STAGES: lambda: f"max stages ({r.stage})",
         StopReason.ZERO_RESIDUE: lambda: "residue is zero",
         StopReason.DIVERGED: lambda: f"diverged: {RETRY}; stage discarded",
     }[r.stop]()
+
+
+def last_kept(records: Sequence[StageRecord], fields: tuple[str, ...]) -> StageRecord | None:
+    """The last kept stage of the run of ``fields`` (None: none)."""
+    kept = [r for r in records if r.fields == fields and r.kept]
+    return kept[-1] if kept else None
+
+
+def stalled(records: Sequence[StageRecord], index: int) -> str:
+    """The message of a run that stopped because its estimated error stopped falling."""
+    r = records[index]
+    c = r.figures.get("correction", math.nan)
+    if math.isfinite(c) and r.estimate > 0:
+        return f"stalled: the stage corrected {c:.2e} and leaves an estimated {r.estimate:.2e} (gain {c / r.estimate:.2g}x)"
+    return f"stalled: gain {baseline(records, index) / r.score:.2g}x"
+
+
+def final_estimate(records: Sequence[StageRecord]) -> float:
+    """The estimated error of a run's last kept stage, and no smaller than the correction a
+    stage after it made before it was discarded for no gain (a measured size of what the kept
+    stage still misses); NaN where none is kept or it was not estimated."""
+    kept = [i for i, r in enumerate(records) if r.kept]
+    if not kept:
+        return math.nan
+    est = records[kept[-1]].estimate
+    for r in records[kept[-1] + 1:]:
+        c = r.figures.get("correction", math.nan)
+        if r.stop is StopReason.NO_GAIN and math.isfinite(c):
+            est = max(est, c)
+    return est
+
+
+def calibrated(records: Sequence[StageRecord]) -> bool:
+    """Whether a run's final estimate rests on a measured correction: its last kept stage's
+    estimate is calibrated (stage 2 on), or a stage after it was tried (a fit's estimate is its
+    measured error: always)."""
+    kept = [i for i, r in enumerate(records) if r.kept]
+    if not kept:
+        return False
+    last = records[kept[-1]]
+    return bool(last.figures.get("calibrated", 1.0)) or any(
+        math.isfinite(r.figures.get("correction", math.nan)) for r in records[kept[-1] + 1:])
+
+
+POOR = 1e-3  # an estimated relative error above this is too large for a result to be trusted
+
+
+def trust(records: Sequence[StageRecord]) -> Verdict:
+    """Whether a run's error estimate can be trusted, and why not: it rests on stage 1 alone,
+    or it is above POOR."""
+    est, reasons = final_estimate(records), []
+    if not calibrated(records):
+        reasons.append("the error estimate rests on stage 1 alone: no later stage measured what it misses")
+    if not est <= POOR:
+        reasons.append(f"the estimated error {est:.2e} is above {POOR:g}" if math.isfinite(est)
+                       else "the error could not be estimated")
+    return Verdict(not reasons, tuple(reasons))
 
 
 def stop_messages(records: Sequence[StageRecord]) -> list[str]:
@@ -129,7 +191,7 @@ def finished(records: Sequence[StageRecord], tol: float, max_stages: int) -> boo
         return True
     if last.stop in (None, StopReason.MAX_STAGES):
         return False
-    return not (last.stop is StopReason.TOLERANCE and last.rel_l2 > tol)
+    return not (last.stop is StopReason.TOLERANCE and last.estimate > tol)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import numpy as np
 from pdec.geometry.domain import Geometry
 from pdec.solver import chebyshev, network, singular
 from pdec.errors import PdecError
-from pdec.records import ParameterStart, StageRecord
+from pdec.records import ParameterStart, StageRecord, final_estimate, last_kept
 
 BATCH = 2**16  # points per jitted call: (BATCH, 30) float64 activations are 15 MB
 LANES = 8  # rows per padded call are a multiple of this (see Solution.evaluate)
@@ -113,7 +113,8 @@ class Solution:
     ``stages``: per field (declared order), its tuple of ``Stage``; ``report``: the per-stage
     records of the solve (``pdec.records.StageRecord``); ``parameters``: inferred scalar
     parameters by name (none for regression); ``start``: where they started (the guesses, the
-    start from the observations, what the observations cannot pin).
+    start from the observations, what the observations cannot pin). ``estimated_error`` and
+    ``estimated_errors``: the solve's own estimate of its relative error (`pdec.solver.estimate`).
     """
 
     lower: jax.Array
@@ -125,6 +126,26 @@ class Solution:
     coordinate_names: tuple[str, ...] = ()  # the box's axes in order; () when not known
     start: ParameterStart | None = None  # where an equation solve's parameters started
     geometry: Geometry | None = None  # the shaped domain it was solved on; None: the box
+
+    @property
+    def estimated_error(self) -> float:
+        """The estimated relative L2 error of all fields together (the largest over a fit's
+        fields), from the problem alone; NaN where nothing was estimated."""
+        runs = {r.fields for r in self.report}
+        values = [final_estimate([r for r in self.report if r.fields == run]) for run in runs]
+        return max(values) if values else float("nan")
+
+    @property
+    def estimated_errors(self) -> dict[str, float]:
+        """The estimated relative error of each field and inferred parameter (the last kept
+        stage's; a fit's field: its run's estimate)."""
+        out: dict[str, float] = {}
+        for run in dict.fromkeys(r.fields for r in self.report):
+            last = last_kept(self.report, run)
+            if last is not None:
+                out |= dict(last.estimates) or {n: final_estimate([r for r in self.report if r.fields == run])
+                                                 for n in run}
+        return out
 
     def inside(self, points) -> np.ndarray:
         """Whether each point (N, d) lies in the domain solved on (the box, or the shape in it)."""

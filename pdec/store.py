@@ -190,7 +190,8 @@ def _record(entry: dict, version: int, fields: tuple[str, ...]) -> StageRecord:
     return StageRecord(**{**values, "fields": tuple(values["fields"]), "kappa": tuple(values.get("kappa", ())),
                           "stop": StopReason[stop] if stop is not None else None,
                           "figures": {k: _number(v) for k, v in values.get("figures", {}).items()},
-                          "parameters": {k: _number(v) for k, v in values.get("parameters", {}).items()}})
+                          "parameters": {k: _number(v) for k, v in values.get("parameters", {}).items()},
+                          "estimates": {k: _number(v) for k, v in values.get("estimates", {}).items()}})
 
 
 def _singular_stage(net: Stage, arrays: dict, prefix: str, meta: dict) -> SingularStage:

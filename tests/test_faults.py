@@ -97,8 +97,10 @@ def test_a_run_folder_held_by_a_live_run_is_refused_and_a_stale_lock_is_taken_ov
     assert not (stale / runs.LOCK).exists()
 
 
-def record(stage, rel, kept=True, stop=None, figures=None) -> StageRecord:
-    return StageRecord(("u",), stage, 1.0, (1.0,), 10, 10, 1e-20, rel, rel, rel, 1.0, kept, stop, figures or {})
+def record(stage, est, kept=True, stop=None, figures=None) -> StageRecord:
+    """A stage whose estimated error is ``est`` (no exact solution: rel_l2 NaN)."""
+    return StageRecord(("u",), stage, 1.0, (1.0,), 10, 10, 1e-20, math.nan, math.nan, est, 1.0, kept, stop,
+                       figures or {}, estimate=est)
 
 
 def solution(*records) -> Solution:
@@ -120,4 +122,7 @@ def test_exit_status_is_1_only_for_a_tolerance_the_user_set_or_no_stage_kept():
 def test_a_run_without_an_exact_solution_never_prints_a_nan_error():
     nan = record(1, math.nan, figures={"equation_rms": 3e-9})
     text = summary(solution(nan))
-    assert "nan" not in text and "no exact solution" in text and "equation residual RMS 3.00e-09" in text
+    assert "nan" not in text.replace("estimated", "") and "no error estimate" in text
+    assert "equation residual RMS 3.00e-09" in text and "not to be trusted" in text
+    text = summary(solution(record(1, 1e-9), record(2, 2e-12, figures={"calibrated": 1.0})))
+    assert "estimated error 2.00e-12" in text and "nan" not in text.replace("estimated", "") and "trusted" not in text

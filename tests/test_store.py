@@ -44,11 +44,12 @@ def test_records_with_numpy_scalars_round_trip(tmp_path):
 
     record = StageRecord(("u", "v"), 2, 1e-8, (22.0,), 800, 800, 1e-14, 3.6e-15, 6.7e-15, 3.6e-15, 16.3,
                          np.bool_(True), StopReason.TOLERANCE, {"gamma": np.float64(0.8), "equation_rms": 5e-12},
-                         {"k": np.float64(0.5)})
+                         {"k": np.float64(0.5)}, estimate=np.float64(4e-15), estimates={"k": np.float64(1e-15)})
     sol = replace(tiny_solution(), report=(record,))
     save(sol, tmp_path / "p")
     (back,) = load(tmp_path / "p").report
-    assert back == replace(record, kept=True, parameters={"k": 0.5}, figures={"gamma": 0.8, "equation_rms": 5e-12})
+    assert back == replace(record, kept=True, parameters={"k": 0.5}, figures={"gamma": 0.8, "equation_rms": 5e-12},
+                           estimate=4e-15, estimates={"k": 1e-15})
 
 
 def test_version_1_files_load_with_their_records_converted(tmp_path):

@@ -26,8 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve a problem with multi-stage networks")
     solve.add_argument("file")
     solve.add_argument("--stages", type=int, default=None, help="maximum number of stages")
-    solve.add_argument("--tol", type=float, default=None, help="stop when the held-out relative error against the file's exact solution is below this "
-                       "(never met without one)")
+    solve.add_argument("--tol", type=float, default=None, help="stop when the estimated relative error is below this (from stage 2 "
+                       "on; the file's exact solution plays no part)")
     solve.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     solve.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
                        help="a solver option, as on the file's `solver` line (e.g. --set gamma=0.5); repeatable")

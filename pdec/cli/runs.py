@@ -8,8 +8,10 @@ A run folder holds
   the devices the run used (how many, their kind and platform); with observations, the last
   kept stage's fit to them (`observations`: misfit, level, met); with unknown parameters, where
   they started (`start`) and `parameters_trusted` (the observations are met and none is unpinned);
-  for equation problems `converged` and `trusted` (every condition met and the equations solved
-  on fresh points, `pdec.records.verdict`) and, where not, the `reasons`, naming the lines.
+  `estimated_error` and `estimated_errors` (per field and parameter, `pdec.solver.estimate`);
+  for equation problems `converged` (every condition met and the equations solved on fresh
+  points, `pdec.records.verdict`), `trusted` (converged, and an estimate that rests on a
+  measured correction and is at most `pdec.records.POOR`) and, where not, the `reasons`.
 
 `resume` checks that a folder belongs to the same problem and gives back what to continue.
 """
@@ -28,7 +30,7 @@ from typing import Any
 from pdec import store
 from pdec.errors import PdecError
 from pdec.language.options import SolverOptions
-from pdec.records import observation_check, stop_messages, verdict
+from pdec.records import observation_check, stop_messages, trust, verdict
 from pdec.language.problem import Problem
 from pdec.solution import Solution
 
@@ -115,11 +117,16 @@ class RunFolder:
             "devices": self.devices,
         }
         reached = verdict(solution.report)
+        if solution.report:
+            body |= {"estimated_error": store.plain(solution.estimated_error),
+                     "estimated_errors": store.plain(solution.estimated_errors)}
         if reached is not None:
+            estimate = trust(solution.report)
             body["converged"] = reached.converged
-            body["trusted"] = reached.converged
-            if not reached.converged:
-                body["reasons"] = list(reached.reasons)
+            body["trusted"] = reached.converged and estimate.converged
+            reasons = reached.reasons + estimate.reasons
+            if reasons:
+                body["reasons"] = list(reasons)
         check = observation_check(solution.report)
         if check is not None:
             body["observations"] = check

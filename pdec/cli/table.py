@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from pdec.records import (HIDDEN, StageRecord, describe_misfit, describe_stop, observations_missed, stop_messages,
-                          verdict)
+from pdec.records import (HIDDEN, StageRecord, describe_misfit, describe_stop, final_estimate, observations_missed,
+                          stop_messages, trust, verdict)
 from pdec.solution import Solution
 
 FIGURE_HEADS = {"rms_error": "rms err", "gamma": "gamma", "equation_rms": "eq rms", "condition_max": "cond max",
@@ -32,10 +32,12 @@ def table(solution: Solution, truths: dict[str, float | None] | None = None) -> 
     names = list(dict.fromkeys(name for r in records for name in r.parameters))
     runs = len({r.fields for r in records}) > 1
     misses = any(not math.isnan(worst_miss(r)) for r in records)
+    exact = any(math.isfinite(r.rel_l2) for r in records)
     head = (["field"] if runs else []) + ["stage", "eps", "kappa", "points", "iters", "loss"] \
-        + [FIGURE_HEADS.get(f, f) for f in figures] + (["cond miss"] if misses else []) + ["rel L2", "max err"] \
+        + [FIGURE_HEADS.get(f, f) for f in figures] + (["cond miss"] if misses else []) + ["est err"] \
+        + (["rel L2", "max err"] if exact else []) \
         + [h for n in names for h in ([n, f"{n} err"] if n in truths else [n])] + ["time s", "mem GB", "kept"]
-    rows = [_row(r, runs, figures, names, truths, misses) for r in records]
+    rows = [_row(r, runs, figures, names, truths, misses, exact) for r in records]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
@@ -51,7 +53,7 @@ def worst_miss(r: StageRecord) -> float:
 
 
 def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truths: dict[str, float],
-         misses: bool = False) -> list[str]:
+         misses: bool = False, exact: bool = True) -> list[str]:
     params = []
     for n in names:
         value = r.parameters.get(n, math.nan)
@@ -61,7 +63,8 @@ def _row(r: StageRecord, runs: bool, figures: list[str], names: list[str], truth
     return (([r.field] if runs else []) + [str(r.stage), _num(r.eps), ",".join(f"{k:.3g}" for k in r.kappa),
                                           str(r.points), str(r.iterations), _num(r.loss)]
             + [_num(r.figures.get(f, math.nan), ".3f" if f == "gamma" else ".2e") for f in figures]
-            + ([_num(worst_miss(r))] if misses else []) + [_num(r.rel_l2), _num(r.max_error)] + params
+            + ([_num(worst_miss(r))] if misses else []) + [_num(r.estimate)]
+            + ([_num(r.rel_l2), _num(r.max_error)] if exact else []) + params
             + [f"{r.wall_time:.1f}", _num(math.nan if r.peak_memory is None else r.peak_memory / 1e9, ".2f"), "yes" if r.kept else "no"])
 
 
@@ -89,15 +92,9 @@ def _runs(solution: Solution) -> dict[tuple[str, ...], list[int]]:
 
 
 def converged(solution: Solution, tol: float) -> bool:
-    """Whether every run's last kept stage met `tol` on its held-out points."""
+    """Whether every run's estimated error (`pdec.records.final_estimate`) meets `tol`."""
     runs = _runs(solution)
-    if not runs:
-        return False
-    for indices in runs.values():
-        kept = [solution.report[i] for i in indices if solution.report[i].kept]
-        if not kept or not kept[-1].rel_l2 <= tol:
-            return False
-    return True
+    return bool(runs) and all(final_estimate([solution.report[i] for i in ix]) <= tol for ix in runs.values())
 
 
 def _residual(r: StageRecord) -> str:
@@ -114,6 +111,16 @@ def _residual(r: StageRecord) -> str:
     return f"equation residual RMS {f['equation_rms']:.2e}" if "equation_rms" in f else ""
 
 
+def _errors(records: list[StageRecord], last: StageRecord) -> str:
+    """The estimated error, the error against a stated exact solution beside it, the residual."""
+    residual = _residual(last)
+    est = final_estimate(records)
+    text = f"estimated error {est:.2e}" if math.isfinite(est) else "no error estimate"
+    if math.isfinite(last.rel_l2):
+        text += f" (against the exact solution: relative L2 {last.rel_l2:.2e}, max {last.max_error:.2e})"
+    return text + (f", {residual}" if residual else "")
+
+
 def summary(solution: Solution) -> str:
     """One line per run: stages kept, final held-out errors (and residual), parameters, time."""
     lines = []
@@ -121,12 +128,7 @@ def summary(solution: Solution) -> str:
         records = [solution.report[i] for i in indices]
         kept = [r for r in records if r.kept]
         last, total = (kept[-1] if kept else records[-1]), sum(r.wall_time for r in records)
-        residual = _residual(last)
-        if math.isfinite(last.rel_l2):
-            errors = f"relative L2 error {last.rel_l2:.2e}, max error {last.max_error:.2e} on held-out points"
-            errors += f", {residual}" if residual else ""
-        else:
-            errors = f"no exact solution to compare with; {residual or 'no error estimate'}"
+        errors = _errors(records, last)
         params = "".join(f", {k} = {v:.15g}" for k, v in solution.parameters.items())
         stop = describe_stop(solution.report, indices[-1])
         lines.append(f"{', '.join(fields)}: {len(kept)} stage(s) kept, {errors}{params}, {total:.1f} s"
@@ -135,6 +137,9 @@ def summary(solution: Solution) -> str:
         if check is not None and not check.converged:
             lines.append(f"error: {', '.join(fields)}: {check.message()}; the stages are saved, but this is "
                          "not a solution")
+        elif kept and not (trusted := trust(records)).converged:
+            lines.append(f"warning: {', '.join(fields)}: the error estimate is not to be trusted: "
+                         + "; ".join(trusted.reasons))
         if observations_missed(last):
             what = "the inferred parameters are" if solution.parameters else "the solution is"
             lines.append(f"warning: {describe_misfit(last)}: {what} not to be trusted")

@@ -31,9 +31,8 @@ class Spec:
 
 SPECS: dict[str, Spec] = {
     "stages": Spec("maximum number of stages", "int", 1),
-    "tol": Spec("stop when the held-out relative L2 error against the file's exact solution is below this "
-                "(without one it is never met: the run goes on to its last stage)",
-                "float"),
+    "tol": Spec("stop when the estimated relative L2 error is below this (from stage 2 on; an exact "
+                "solution plays no part)", "float"),
     "seed": Spec("random seed of networks and sample points", "int", 0),
     "method": Spec("how stages 2 and up (all stages of an equation) are fitted: lstsq (drawn features, "
                    "solved by least squares) or trained (networks trained by Adam and Levenberg-Marquardt)",

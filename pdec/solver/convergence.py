@@ -59,6 +59,11 @@ def misses(blocks: tuple[Block, ...], fields: Mapping[str, PointFn], params, siz
     return out | {name: share(_rms([r]), start) for name, r in equations.items()}
 
 
+def condition_rms(blocks: tuple[Block, ...], fields: Mapping[str, PointFn], params) -> float:
+    """The RMS of the condition blocks' residuals for ``fields``, each block by its mean."""
+    return _rms([np.asarray(b.residual(fields, None, params)) for b in blocks if b.kind in CONDITIONS])
+
+
 def start_rms(blocks: tuple[Block, ...], params) -> float:
     """The RMS of the blocks' equation and condition residuals at zero fields (blocks without a
     cache of frozen stages), each block counting by its mean: the size of what a solution must

@@ -7,10 +7,11 @@ the schedule of kinds, a retry when a fit diverges, keeping or discarding a stag
 rules, the records, resuming a run, the random keys and the callbacks.
 
 Stop rules, after each stage: its loss is not finite after the retry (discarded); its solve took
-no step, or made the residual and the conditions worse (discarded); its score is no better than
-the last kept stage's (discarded); the held-out error meets the tolerance; it
-gained less than ``Stops.min_gain`` (when set); ``max_stages``. Before a stage: the residue to
-fit is zero.
+no step, or made the residual and the conditions worse (discarded); its score (residual size)
+is no smaller than the last kept stage's (discarded); its estimated error
+(`pdec.solver.estimate`, calibrated) meets the tolerance; its estimated gain (`gain`) is
+below ``Stops.min_gain`` (when set); ``max_stages``. Before a stage: the residue to fit is zero. No
+decision reads an error against a stated exact solution: that is for the report.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from dataclasses import dataclass, replace
 import jax
 import numpy as np
 
-from pdec.records import StageRecord, StopReason, finished
+from pdec.records import StageRecord, StopReason, finished, last_kept
 from pdec.solver import keys, memory
+from pdec.solver.estimate import Estimate, estimate
 from pdec.solver.optimize import Progress
 from pdec.solver.stages.base import StageKind
 from pdec.solver.tasks.base import Attempt, State, Task
@@ -69,7 +71,8 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Stops:
-    """The loop's stop settings: ``min_gain`` (None: never stop for a small gain)."""
+    """The loop's stop settings: ``min_gain``, the least factor by which a kept stage must cut
+    the estimated error for the run to go on (`gain`; None: never stop for a small gain)."""
 
     tol: float
     max_stages: int
@@ -92,21 +95,34 @@ def labelled(progress: Progress | None, label: str) -> Progress | None:
     return lambda phase, step, total, loss: progress(f"{label} {phase}", step, total, loss)
 
 
-def stop_reason(loss: float, kept: bool, rel_l2: float, score: float, previous: float, k: int,
-                stops: Stops, helped: bool = True) -> StopReason | None:
-    """Why the loop ends after stage k, or None to go on (the tolerance is on the held-out
-    error, so a run without a known truth never meets it)."""
+def stop_reason(loss: float, kept: bool, est: Estimate, gain: float, k: int, stops: Stops,
+                helped: bool = True) -> StopReason | None:
+    """Why the loop ends after stage k, or None to go on: ``est`` is the stage's estimated
+    error, ``gain`` the factor by which it estimates the stage cut the error (`gain`)."""
     if not np.isfinite(loss):
         return StopReason.DIVERGED
     if not kept:
         return StopReason.NO_GAIN if helped else StopReason.NO_CHANGE
-    if rel_l2 <= stops.tol:
+    if est.calibrated and est.error <= stops.tol:
         return StopReason.TOLERANCE
-    if stops.min_gain is not None and score * stops.min_gain > previous:
+    if stops.min_gain is not None and est.calibrated and gain < stops.min_gain:
         return StopReason.STALLED
     if k == stops.max_stages:
         return StopReason.MAX_STAGES
     return None
+
+
+def gain(correction: float, before: Estimate | None, est: Estimate) -> float:
+    """The factor by which a stage cut the error: the error it corrected (its correction, or,
+    where the score is a measured error, the last kept stage's) over its estimate (inf: no
+    stage kept before a fit's)."""
+    was = correction if not math.isnan(correction) else (before.error if before is not None else math.inf)
+    return was / est.error if est.error > 0 else math.inf
+
+
+def _estimate_figures(m, est: Estimate) -> dict[str, float]:
+    """The figures the final estimate and the report read back (`pdec.records.final_estimate`)."""
+    return {} if math.isnan(m.correction) else {"correction": m.correction, "calibrated": float(est.calibrated)}
 
 
 def _fit(task: Task, kind: StageKind, setup, key: jax.Array, k: int, progress) -> Attempt:
@@ -165,15 +181,18 @@ def run(task: Task, schedule: Schedule, stops: Stops, *, key: jax.Array, label: 
         attempt = _fit(task, kind, setup, key, k, labelled(progress, f"{label}stage {k}"))
         new = task.extend(state, setup, kind, attempt)
         m = task.measure(new, setup)
+        last = last_kept(records, task.fields)
+        before = Estimate(last.estimate, last.estimates) if last is not None and math.isfinite(last.estimate) else None
+        est = estimate(m.score, m.correction, m.corrections, previous, before)
         helped = attempt.iterations > 0 and m.helped  # a solve of no step adds exactly zero
         kept = bool(np.isfinite(attempt.loss)) and helped and not (m.score >= previous)  # NaN score keeps it
         records.append(StageRecord(
             fields=task.fields, stage=k, eps=float(setup.eps), kappa=tuple(float(v) for v in setup.kappa),
             points=setup.points, iterations=attempt.iterations, loss=float(attempt.loss), rel_l2=m.rel_l2,
             max_error=m.max_error, score=m.score, wall_time=time.perf_counter() - t0, kept=kept,
-            stop=stop_reason(attempt.loss, kept, m.rel_l2, m.score, previous, k, stops, helped),
-            figures={**attempt.figures, **m.figures}, parameters=dict(new.parameters),
-            peak_memory=memory.peak_bytes(), misses=dict(m.misses)))
+            stop=stop_reason(attempt.loss, kept, est, gain(m.correction, before, est), k, stops, helped),
+            figures={**attempt.figures, **m.figures, **_estimate_figures(m, est)}, parameters=dict(new.parameters),
+            peak_memory=memory.peak_bytes(), misses=dict(m.misses), estimate=est.error, estimates=dict(est.parts)))
         if kept:
             state = new
             previous = m.score if np.isfinite(m.score) else previous

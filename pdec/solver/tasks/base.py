@@ -6,13 +6,15 @@ from stage to stage and asks the task, for stage k with stage kind ``kind``:
 - ``prepare(state, kind, k)``: the stage's residual vector and scales (a `StageSetup`);
 - ``attempt(setup, kind, key, k, progress)``: a fresh network from ``key`` fitted to it;
 - ``extend(state, setup, kind, attempt)``: the state with that stage frozen in;
-- ``measure(state, setup)``: held-out errors and the task's own figures;
+- ``measure(state, setup)``: its residual size, the new stage's correction, errors against a
+  stated exact solution (reported only) and the task's own figures;
 
 and ``stage_key(run_key, k)`` for the key of stage k's networks (`pdec.solver.keys`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol
 
@@ -44,8 +46,11 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Measure:
-    """Held-out figures of a state: relative L2 and max error (NaN where the truth is unknown),
-    the score the stop rules compare, and the task's own figures."""
+    """Figures of a state: relative L2 and max error against a stated exact solution (NaN
+    where none; reported, never used to decide), the score the keep rule compares (a residual
+    size, or a fit's measured error), the correction (the newest stage's relative size, overall
+    and per field and parameter; NaN where the score is a measured error) from which the driver
+    estimates the error (`pdec.solver.estimate`), and the task's own figures."""
 
     rel_l2: float
     max_error: float
@@ -53,6 +58,8 @@ class Measure:
     figures: Mapping[str, float] = field(default_factory=dict)
     misses: Mapping[str, float] = field(default_factory=dict)  # per condition line (`pdec.solver.convergence`)
     helped: bool = True  # False: the stage changed nothing, or made the residual and every condition worse
+    correction: float = math.nan
+    corrections: Mapping[str, float] = field(default_factory=dict)
 
 
 class Task(Protocol):

@@ -33,6 +33,7 @@ from pdec.solver.singular import Singular
 from pdec.solver.blocks import Block, FrozenField, block_multipliers, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
 from pdec.solver.driver import Schedule, Stops
+from pdec.solver.estimate import residual_size
 from pdec.solver.gamma import choose_gamma
 from pdec.solver.optimize import Progress
 from pdec.solver.sampling import axis_lines, domain_points, uniform_grid
@@ -55,6 +56,7 @@ FRESH = 2  # a stage's residual is also measured on this many times its own poin
 FRESH_MAX = 20000  # but on at most this many
 FRESH_FACE = 256  # fresh points per condition (the interior's are drawn first: the same with any number
 # here), and of the interior ones, where the fields' size is measured (`convergence.field_size`)
+SIZE_POINTS = 4096  # fresh interior points where the fields' and the newest stages' sizes are measured
 # A stage 1 whose residual on fresh points is above this share of the residual at zero fields
 # is under-resolved: resolved stages 1 end near 1e-10 of it (poisson2d 5.1e-13 on its points,
 # 2.4e-10 off them), Heat2d-MS's isotropic band 2.5e-2 off (4.9e-3 residual, 3.8x its own).
@@ -454,9 +456,9 @@ class EquationTask:
         return State(stages, {p: float(setup.parameters[p] + dp[p]) for p in setup.parameters})
 
     def measure(self, state: State, setup: EquationSetup) -> Measure:
-        """Held-out errors where an exact solution is stated; the residuals on the stage's points
-        and on fresh ones, each condition's miss (`pdec.solver.convergence`). Without an exact
-        solution the equation residual on fresh points is the score."""
+        """The stage's residual size and correction (`pdec.solver.estimate`), measured on fresh
+        points; the residuals on its own points; each condition's miss
+        (`pdec.solver.convergence`); errors against a stated exact solution, for the report."""
         fields = frozen_fields(state.stages, self.fields, self.lower, self.upper)
         rel, worst = _errors(fields, self.test, self.exact_values)
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
@@ -465,27 +467,59 @@ class EquationTask:
         fresh_blocks = self._fresh_blocks(setup)
         equations = {b.name: np.asarray(b.residual(fields, None, params)) for b in fresh_blocks if b.kind == "equation"}
         fresh = _stats(list(equations.values()), [])[0]
-        size = convergence.field_size(fields, fresh_blocks[0].sites[0][:FRESH_FACE])
+        interior = fresh_blocks[0].sites[0]
+        size = convergence.field_size(fields, interior[:FRESH_FACE])
         zero = convergence.start_rms(fresh_blocks, params)
         misses = convergence.misses(fresh_blocks, fields, params, size, equations, zero)
         data = (b for b in setup.blocks if b.kind in ("equation", "condition"))
         start = _start_rms(tuple(data), params) if setup.stage == 1 else 0.0
         share = fresh / start if start > 0 else 0.0
-        under = share > UNSOLVED
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
-                   "under_resolved": float(under), "unsolved": share,
+                   "under_resolved": float(share > UNSOLVED), "unsolved": share,
                    "share": convergence.share(fresh, zero)}
         if self.problem.observations:
             figures |= {"data_rms": observation_fit.misfit(plain, fields, params),
                         "data_level": observation_fit.level(self.problem)}
-        return Measure(rel, worst, rel if self.exact_values else fresh, figures, misses,
-                       _helped(setup.blocks, params, eq_rms, cond_rms))
+        sizes = self._sizes(state, interior[:SIZE_POINTS])
+        score = self._residual_size(fields, params, fresh_blocks, sizes[""][0], setup.stage, figures["share"])
+        corrections = {n: new / old if old > 0 else new for n, (old, new) in sizes.items()}
+        corrections |= {p: _relative_change(state.parameters[p], setup.parameters[p]) for p in state.parameters}
+        return Measure(rel, worst, score, figures, misses, _helped(setup.blocks, params, eq_rms, cond_rms),
+                       corrections.pop(""), corrections)
+
+    def _sizes(self, state: State, points: Array) -> dict[str, tuple[float, float]]:
+        """Per field (and all together, as ""): the RMS of the field and of its newest stage."""
+        fields = frozen_fields(state.stages, self.fields, self.lower, self.upper)
+        newest = frozen_fields(tuple(st[-1:] for st in state.stages), self.fields, self.lower, self.upper)
+        out = {n: (convergence.field_size({n: fields[n]}, points), convergence.field_size({n: newest[n]}, points))
+               for n in self.fields}
+        together = tuple(math.sqrt(sum(v[i] ** 2 for v in out.values())) for i in (0, 1))
+        return {"": together} | out
+
+    def _residual_size(self, fields, params, fresh_blocks, size: float, stage: int, share: float) -> float:
+        """How large a residual the stage leaves, relative: the largest of the correction the
+        equation residual calls for (`_next_scales`: its RMS over (2 pi f)^m, on a grid) and the
+        conditions' RMS on fresh points, both over the fields' size, and the equation residual
+        RMS on fresh points over the residual at zero fields (``share``: where the fields are
+        noise between too few points, their residual's dominant frequency is high and the first
+        figure small; disk_poisson on 30 points: 0.17 -> 9.4e-3 while ``share`` went 2.0 -> 3.0
+        and the error stayed at 0.2; `pdec.solver.estimate.residual_size`)."""
+        eps, _ = _next_scales(self.problem, self.lowered, fields, params, self.settings, 2,
+                              keys.fresh_points(self.key, stage))
+        conditions = convergence.condition_rms(fresh_blocks, fields, params)
+        return residual_size(eps / size, conditions / size, share) if size > 0 else math.inf
 
     def _fresh_blocks(self, setup: EquationSetup) -> tuple[Block, ...]:
         """Every block on FRESH times the stage's points, drawn apart from them
         (`keys.fresh_points`): what the solution does between the points it was fitted on."""
         n = min(FRESH * int(setup.points), FRESH_MAX)
         return problem_blocks(self.problem, self.lowered, keys.fresh_points(self.key, setup.stage), n, FRESH_FACE)
+
+
+def _relative_change(new: float, old: float) -> float:
+    """How far a parameter moved in a stage, relative to its value (absolute at zero)."""
+    new, old = float(new), float(old)
+    return abs(new - old) / abs(new) if new != 0 else abs(new - old)
 
 
 WORSE = 1.01  # a stage whose equation residual and condition misfit both grow past this factor did not help
@@ -529,7 +563,7 @@ def solve_equations(problem: Problem, lowered: Lowered, *, tol: float, max_stage
         state = State(start.stages, {p: float(start.parameters[p]) for p in state.parameters})
     report = lambda st, records: callback(solution(st, records))  # noqa: E731
     state, records = driver.run(task, schedule,
-                                Stops(tol, max_stages, min_gain=None), key=key,
+                                Stops(tol, max_stages), key=key,
                                 start=(state, tuple(start.report) if start is not None else ()),
                                 callback=report if callback is not None else None, progress=progress)
     return solution(state, records)
