@@ -273,8 +273,9 @@ def format_stage(records: Sequence[StageRecord], index: int = -1) -> str:
                       for name, value in r.figures.items() if name not in HIDDEN)
     params = "".join(f"  {k} {v:.12g}" for k, v in r.parameters.items())
     line = (f"{r.field:>6s} stage {r.stage}: eps {r.eps:.2e}  kappa [{kappa}]  points {r.points:5d}  "
-            f"iters {r.iterations:6d}  loss {r.loss:.2e}{figures}  rel L2 {r.rel_l2:.2e}  max {r.max_error:.2e}"
-            f"{params}  {r.wall_time:6.1f} s" + (f"  {r.peak_memory / 1e9:.2f} GB" if r.peak_memory is not None else ""))
+            f"iters {r.iterations:6d}  loss {r.loss:.2e}{figures}  est err {r.estimate:.2e}"
+            + (f"  rel L2 {r.rel_l2:.2e}  max {r.max_error:.2e}" if math.isfinite(r.rel_l2) else "")
+            + f"{params}  {r.wall_time:6.1f} s" + (f"  {r.peak_memory / 1e9:.2f} GB" if r.peak_memory is not None else ""))
     if not r.kept:
         line += "  (discarded)"
     if observations_missed(r):
