@@ -166,8 +166,15 @@ POOR = 1e-3  # an estimated relative error above this is too large for a result 
 
 def trust(records: Sequence[StageRecord]) -> Verdict:
     """Whether a run's error estimate can be trusted, and why not: it rests on stage 1 alone,
-    or it is above POOR."""
+    it is above POOR, or the observations are noisy (the estimate measures the solve, not what
+    their noise leaves in the fields and parameters: flux_inverse, noise 1e-3, estimate 2e-8
+    for a, true error 1.7e-4)."""
     est, reasons = final_estimate(records), []
+    kept = [r for r in records if r.kept]
+    level = kept[-1].figures.get("data_level", 0.0) if kept else 0.0
+    if level > FLOOR:
+        reasons.append(f"the observations have noise (level {level:.1e}): the estimate covers the solve, not "
+                       "what that noise leaves in the result")
     if not calibrated(records):
         reasons.append("the error estimate rests on stage 1 alone: no later stage measured what it misses")
     if not est <= POOR:
