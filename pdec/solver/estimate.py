@@ -9,8 +9,9 @@ predicted from the last correction and how far the residual fell since:
 
     e_k  ~  c_k * sqrt(r_k / r_{k-1}),
 
-r_k the task's *residual size* (`Measure.score`; for equations the size of the correction
-the residual calls for, `pdec.solver.tasks.equations`), floored at float64's epsilon: a
+r_k the task's *residual size* (`Measure.score`; for equations the largest of the correction
+the residual calls for, the conditions' misfit and the relative equation residual,
+`EquationTask._residual_size`), floored at float64's epsilon: a
 residual below rounding is no smaller an error, and a problem whose error does not follow
 its residual down (Burgers' steady front, 1e-13 with its residual at 1e-16) shows it in
 c_k / r_{k-1}, the measured factor between the two, ~1000 there. The square root hedges
