@@ -118,7 +118,8 @@ def test_value_conditions_set_a_floor_for_eps_and_gpinn_and_stages_follow_the_di
     """eps is at least the RMS residual of the conditions on values (not of derivative
     conditions or data); gPINN is on in 1D, off from 2D on, and 2D stages 1 and 2 are longer
     (stage 2 also wider), unless an option says otherwise."""
-    from pdec.solver.tasks.equations import GPINN_WEIGHT, value_condition_size
+    from pdec.solver.tasks.equation_settings import GPINN_WEIGHT
+    from pdec.solver.tasks.scales import value_condition_size
 
     problem = pdec.compile_text(
         "domain x in [0, 1]\nunknown u(x)\nequation u_xx = 0\nboundary x = 0: u = 3\nboundary x = 1: u_x = 5\n")

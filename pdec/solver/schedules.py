@@ -79,7 +79,7 @@ def equation_schedule(d: int) -> Schedule:
     stage 2 at twice the residual's frequency (6) gained nothing, so later stages keep the first
     band; in 4D (heat3d, 3 stages) band 1.5 4.7e-7, 2 3.1e-7, 3 1.7e-6. One problem per
     dimension measured; 6D takes 5D's band unmeasured. Stage 1 still reaches higher where its
-    data hold higher frequencies (`equations.data_kappa`).
+    data hold higher frequencies (`scales.data_kappa`).
 
     Up to 3 coordinates a spectral stage replaces a stage 1 measured under-resolved
     (`driver.Schedule.refine`). Its budget: 9000 coefficients per field in 1D and 2D (a QR of

@@ -33,7 +33,7 @@ UNDER_FIT = 1e-6  # a stage 1 whose loss (1 at its start) stays above this misse
 
 def band(kind: Collocation, kappa: Array, k: int) -> Array:
     """The top feature frequency per axis of stage k: BAND_FACTOR times ``kappa`` (2 pi f per
-    axis: at stage 1 the data's dominant frequency, `equations.data_kappa`; later the
+    axis: at stage 1 the data's dominant frequency, `scales.data_kappa`; later the
     residual's, unless the kind keeps its band: ``follow`` off), at least the kind's first band."""
     if k > 1 and not kind.follow:
         return jnp.full(kappa.shape, kind.band)

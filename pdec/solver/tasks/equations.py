@@ -23,12 +23,11 @@ import numpy as np
 
 from pdec.errors import PdecError
 from pdec.language.lowering import Lowered
-from pdec.language.options import SolverOptions
 from pdec.language.problem import Problem
 from pdec.solution import Solution, Stage, normalize
 from pdec.solver import devices as dev
 from pdec.records import ParameterStart
-from pdec.solver import convergence, data_start, driver, keys, memory, network, observation_fit, spectrum
+from pdec.solver import convergence, data_start, driver, keys, memory, network, observation_fit
 from pdec.solver.singular import Singular
 from pdec.solver.blocks import Block, FrozenField, block_multipliers, problem_blocks, resampled
 from pdec.solver.derivatives import PointFn, evaluate_fields
@@ -36,22 +35,20 @@ from pdec.solver.driver import Schedule, Stops
 from pdec.solver.estimate import residual_size
 from pdec.solver.gamma import choose_gamma
 from pdec.solver.optimize import Progress
-from pdec.solver.sampling import axis_lines, domain_points, uniform_grid
-from pdec.solver.schedules import equation_schedule, per_dimension, schedules
+from pdec.solver.sampling import domain_points
+from pdec.solver.schedules import equation_schedule, per_dimension
 from pdec.solver.stages.base import StageKind, StageSetup
 from pdec.solver.stages.collocation import Collocation
 from pdec.solver.stages.spectral import Spectral
 from pdec.solver.stages.trained import Trained
 from pdec.solver.tasks import collocation, spectral
 from pdec.solver.tasks.base import Attempt, Measure, State
+from pdec.solver.tasks.equation_settings import EquationSettings
+from pdec.solver.tasks.scales import data_kappa, next_scales, start_rms, value_condition_size
 
 Array = jnp.ndarray
 
 
-GRID_DIMENSIONS = 3  # the residual's spectrum on a full grid up to here (24^3 points in 3D)
-LINES = 64  # beyond: per axis, this many random lines of the grid's points per axis (d * 64 * 24 in all)
-SLOW = 0.75  # cycles per unit of z: the spectrum's first bin (~0.48) is no frequency to reach
-GPINN_WEIGHT = 0.1  # `gpinn = on`: the normalized gradient loss at a tenth of the equation loss
 FRESH = 2  # a stage's residual is also measured on this many times its own points, fresh
 FRESH_MAX = 20000  # but on at most this many
 FRESH_FACE = 256  # fresh points per condition (the interior's are drawn first: the same with any number
@@ -61,54 +58,6 @@ SIZE_POINTS = 4096  # fresh interior points where the fields' and the newest sta
 # is under-resolved: resolved stages 1 end near 1e-10 of it (poisson2d 5.1e-13 on its points,
 # 2.4e-10 off them), Heat2d-MS's isotropic band 2.5e-2 off (4.9e-3 residual, 3.8x its own).
 UNSOLVED = 1e-3
-
-
-@dataclass(frozen=True)
-class EquationSettings:
-    """Defaults of an equation solve: per-stage kinds, points, gamma."""
-
-    schedule: Schedule | None = None  # None: schedules.equation_schedule(d)
-    # stage 1's interior points for d = 1, 2, 3; None: the stage kind's (`StageKind.sample_points`)
-    interior_points: tuple[int, ...] | None = None
-    face_points: tuple[int, ...] = (1, 100, 400)
-    growth: float = 2.0  # more collocation points each stage
-    gamma: float | None = None  # None: automatic per stage
-    # gPINN: weight of the residual-gradient loss against the equation loss (both normalized to
-    # start at 1); None: off; "auto": on (GPINN_WEIGHT) for trained 1D stages, else off (`gpinn_weight`).
-    gpinn: float | str | None = "auto"
-    gamma_trial_steps: int = 300
-    resample: bool = True  # fresh collocation points every optimize.CHUNK Adam steps
-    n_test: int = 10000
-    analysis_points: tuple[int, ...] = (4096, 128, 24)
-
-    def gpinn_weight(self, d: int, kind: StageKind | None = None) -> float | None:
-        """The gPINN weight of a ``kind`` stage of a d-dimensional problem (None: off).
-
-        Automatic: off on collocation stages, where it gains nothing and costs up to 8x (the 1D
-        examples with and without: biharmonic1d 5.0e-16 in 10.2 s against 3.6e-16 in 1.2 s, the
-        others within 2x of each other at 1e-15..1e-16; bench/RESULTS.md). On trained stages: on in 1D, where after 2 short stages it cut the error of poisson1d from
-        8.1e-13 to 3.2e-14 and of neumann1d from 1.0e-11 to 1.8e-14; off from 2D on, where it
-        adds d rows per collocation point to the Jacobian for no gain (poisson2d, 1500 LM steps:
-        stage 1 3.5e-7 in 440 s with it, 3.1e-7 in 134 s without; stage 2 2.7e-9 in 281 s
-        against 2.3e-9 in 78 s; bench/RESULTS.md).
-        """
-        if self.gpinn == "auto":
-            return GPINN_WEIGHT if d == 1 and not isinstance(kind, Collocation) else None
-        return self.gpinn
-
-    def with_options(self, options: SolverOptions, d: int) -> "EquationSettings":
-        """These settings with the `solver` options applied: method, adam, iterations, width,
-        points, gamma, gpinn."""
-        base = schedules(options.method)[1](d) if options.method else self.schedule or equation_schedule(d)
-        cfg = replace(self, schedule=base.with_options(options.adam, options.iterations, options.width))
-        if options.points is not None:
-            cfg = replace(cfg, interior_points=(options.points,) * 3)
-        if options.gamma is not None:
-            cfg = replace(cfg, gamma=None if options.gamma == "auto" else options.gamma)
-        if options.gpinn is not None:
-            value = options.gpinn
-            cfg = replace(cfg, gpinn=None if value == "off" else GPINN_WEIGHT if value == "on" else float(value))
-        return cfg
 
 
 def frozen_fields(stages: tuple[tuple[Stage, ...], ...], names: tuple[str, ...], lower, upper) -> dict[str, PointFn]:
@@ -170,13 +119,6 @@ def _errors(fields: Mapping[str, PointFn], test: Array, exact_values: Mapping[st
     return math.sqrt(num / den) if den > 0 else math.sqrt(num), worst
 
 
-def _start_rms(blocks: tuple[Block, ...], params) -> float:
-    """The RMS over ``blocks`` (each counting by its mean) of their residuals before the stage
-    (at stage 1: of zero fields, the size of the problem's data)."""
-    sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks]
-    return math.sqrt(sum(sizes) / len(sizes)) if sizes else 0.0
-
-
 def _block_stats(blocks: tuple[Block, ...], fields, params) -> tuple[float, float, float]:
     """Equation residual RMS, condition (and data) residual max and RMS for the given fields
     (each over all the rows of its blocks; NaN where there are none)."""
@@ -194,87 +136,6 @@ def _stats(eq: list, cond: list) -> tuple[float, float, float]:
     if cond_all is None:
         return eq_rms, math.nan, math.nan
     return eq_rms, float(np.max(np.abs(cond_all))), float(np.sqrt(np.mean(cond_all ** 2)))
-
-
-def residual_spectrum(problem: Problem, residuals, fields, params, cfg: EquationSettings,
-                      key: jax.Array) -> tuple[list[float], list[np.ndarray]]:
-    """The dominant frequency per axis of ``residuals`` (lowered, each evaluated on ``fields``,
-    or on zero fields where None; the largest over them), in cycles per unit of the normalized
-    coordinate, and their values: from an FFT on a uniform grid up to GRID_DIMENSIONS
-    coordinates, beyond along LINES random lines parallel to each axis (``key``,
-    `keys.spectrum_lines`), so the cost grows as d * LINES * n, not n^d."""
-    d = problem.dimension
-    n = per_dimension(cfg.analysis_points, d)
-
-    def values_at(r, pts):
-        """The residual at pts; zero outside a shaped domain (what the domain holds)."""
-        derivs = evaluate_fields(fields, pts, r.needs) if fields is not None else \
-            {need: jnp.zeros(pts.shape[0]) for need in r.needs}
-        values = np.asarray(r(pts, derivs, params))
-        return values if problem.geometry is None else np.where(problem.inside(np.asarray(pts)), values, 0.0)
-
-    grid = uniform_grid(problem.lower, problem.upper, n) if d <= GRID_DIMENSIONS else None
-    lines = None if grid is not None else [
-        axis_lines(keys.spectrum_lines(key, axis), problem.lower, problem.upper, axis, LINES, n) for axis in range(d)]
-    values, freqs = [], []
-    for r in residuals:
-        if grid is not None:
-            values.append(values_at(r, grid))
-            freqs.append(spectrum.grid_frequencies(values[-1].reshape((n,) * d)))
-            continue
-        per_axis = []
-        for axis, pts in enumerate(lines):
-            values.append(values_at(r, pts))
-            per_axis.append(spectrum.grid_frequencies(values[-1].reshape(LINES, n))[1])
-        freqs.append(tuple(per_axis))
-    return [max(fs) for fs in zip(*freqs)], values
-
-
-def data_kappa(problem: Problem, lowered: Lowered, params, cfg: EquationSettings, key: jax.Array) -> Array:
-    """2 pi times the dominant frequency per axis of what the solution must match: every
-    equation's and condition's residual at zero fields (the forcing, and the boundary and initial
-    data extended over the box), so that stage 1 reaches the frequencies its data hold (the
-    initial condition sin(20 pi x) of PINNacle's Heat2d-MS: 10 cycles over x). Frequencies up to
-    SLOW count as none (kappa 0: the kind's band alone): the FFT's first bin is what its window
-    leaves of any slow trend."""
-    freqs, _ = residual_spectrum(problem, lowered.equations + lowered.conditions, None, params, cfg, key)
-    return spectrum.kappa_from_frequencies([f if f > SLOW else 0.0 for f in freqs], minimum=0.0)
-
-
-def _next_scales(problem: Problem, lowered: Lowered, fields, params, cfg: EquationSettings, k: int,
-                 key: jax.Array):
-    """eps and kappa for stage k > 1 from the equation residual of the earlier stages.
-
-    kappa per axis: 2 pi times the residual's dominant frequency (cycles per unit of the
-    normalized coordinate, `residual_spectrum`). eps: the residual's RMS divided by
-    (2 pi f_phys)^m, f_phys in cycles per physical unit and m the equations' order: the
-    correction is m derivatives smoother than the residual it removes (the caller raises it to
-    at least `value_condition_size`). Stage 1: eps 1, kappa 1.
-    """
-    if k == 1:
-        return 1.0, jnp.ones(problem.dimension)
-    freqs, residuals = residual_spectrum(problem, lowered.equations, fields, params, cfg, key)
-    kappa = spectrum.kappa_from_frequencies(freqs)
-    order = max(eq.max_order for eq in problem.equations) or 1
-    span = problem.upper - problem.lower
-    f_phys = max(2.0 * f / w for f, w in zip(freqs, span))
-    rms = math.sqrt(np.mean([np.mean(r ** 2) for r in residuals]))
-    eps = rms / max(2.0 * math.pi * f_phys, 1.0) ** order
-    return eps, kappa
-
-
-def value_condition_size(blocks: tuple[Block, ...], params) -> float:
-    """RMS residual of the frozen stages (cached in ``blocks``) on the conditions on values (no
-    derivatives: Dirichlet, initial, point).
-
-    Such a condition's residual is an error in u itself on the boundary, and it reaches inside
-    (a harmonic extension is as large as its boundary values), so the next correction is at
-    least this large, however small the equation residual (poisson2d: stage-1 error 3.5e-7,
-    boundary residual 1.6e-6 max, equation-based eps 2e-8). Observations are left out: their
-    residual is the data's noise, which no stage removes.
-    """
-    return _start_rms(tuple(b for b in blocks if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)),
-                      params)
 
 
 @dataclass(frozen=True)
@@ -395,7 +256,7 @@ class EquationTask:
         params = {p: jnp.float64(v) for p, v in state.parameters.items()}
         frozen = frozen_fields(state.stages, self.fields, self.lower, self.upper)
         points_key = keys.equation_points(self.key, k)
-        eps, kappa = _next_scales(self.problem, self.lowered, frozen, params, self.settings, k, points_key)
+        eps, kappa = next_scales(self.problem, self.lowered, frozen, params, self.settings, k, points_key)
         sampled = self._sampled(points_key, k, kind)
         blocks = self._based(sampled, frozen)
         if k > 1:
@@ -472,7 +333,7 @@ class EquationTask:
         zero = convergence.start_rms(fresh_blocks, params)
         misses = convergence.misses(fresh_blocks, fields, params, size, equations, zero)
         data = (b for b in setup.blocks if b.kind in ("equation", "condition"))
-        start = _start_rms(tuple(data), params) if setup.stage == 1 else 0.0
+        start = start_rms(tuple(data), params) if setup.stage == 1 else 0.0
         share = fresh / start if start > 0 else 0.0
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
                    "under_resolved": float(share > UNSOLVED), "unsolved": share,
@@ -498,13 +359,13 @@ class EquationTask:
 
     def _residual_size(self, fields, params, fresh_blocks, size: float, stage: int, share: float) -> float:
         """How large a residual the stage leaves, relative: the largest of the correction the
-        equation residual calls for (`_next_scales`: its RMS over (2 pi f)^m, on a grid) and the
+        equation residual calls for (`scales.next_scales`: its RMS over (2 pi f)^m, on a grid) and the
         conditions' RMS on fresh points, both over the fields' size, and the equation residual
         RMS on fresh points over the residual at zero fields (``share``: where the fields are
         noise between too few points, their residual's dominant frequency is high and the first
         figure small; disk_poisson on 30 points: 0.17 -> 9.4e-3 while ``share`` went 2.0 -> 3.0
         and the error stayed at 0.2; `pdec.solver.estimate.residual_size`)."""
-        eps, _ = _next_scales(self.problem, self.lowered, fields, params, self.settings, 2,
+        eps, _ = next_scales(self.problem, self.lowered, fields, params, self.settings, 2,
                               keys.fresh_points(self.key, stage))
         conditions = convergence.condition_rms(fresh_blocks, fields, params)
         return residual_size(eps / size, conditions / size, share) if size > 0 else math.inf
