@@ -44,7 +44,7 @@ from pdec.solver.stages.trained import Trained
 from pdec.solver.tasks import collocation, spectral
 from pdec.solver.tasks.base import Attempt, Measure, State
 from pdec.solver.tasks.equation_settings import EquationSettings
-from pdec.solver.tasks.scales import data_kappa, next_scales, start_rms, value_condition_size
+from pdec.solver.tasks.scales import data_kappa, next_scales, rms_before, value_condition_size
 
 Array = jnp.ndarray
 
@@ -333,7 +333,7 @@ class EquationTask:
         zero = convergence.start_rms(fresh_blocks, params)
         misses = convergence.misses(fresh_blocks, fields, params, size, equations, zero)
         data = (b for b in setup.blocks if b.kind in ("equation", "condition"))
-        start = start_rms(tuple(data), params) if setup.stage == 1 else 0.0
+        start = rms_before(tuple(data), params) if setup.stage == 1 else 0.0
         share = fresh / start if start > 0 else 0.0
         figures = {"equation_rms": eq_rms, "condition_max": cond_max, "fresh_rms": fresh,
                    "under_resolved": float(share > UNSOLVED), "unsolved": share,

@@ -31,7 +31,7 @@ LINES = 64  # beyond: per axis, this many random lines of the grid's points per 
 SLOW = 0.75  # cycles per unit of z: the spectrum's first bin (~0.48) is no frequency to reach
 
 
-def start_rms(blocks: tuple[Block, ...], params) -> float:
+def rms_before(blocks: tuple[Block, ...], params) -> float:
     """The RMS over ``blocks`` (each counting by its mean) of their residuals before the stage
     (at stage 1: of zero fields, the size of the problem's data)."""
     sizes = [float(jnp.mean(b.start(params) ** 2)) for b in blocks]
@@ -115,5 +115,5 @@ def value_condition_size(blocks: tuple[Block, ...], params) -> float:
     boundary residual 1.6e-6 max, equation-based eps 2e-8). Observations are left out: their
     residual is the data's noise, which no stage removes.
     """
-    return start_rms(tuple(b for b in blocks if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)),
+    return rms_before(tuple(b for b in blocks if b.kind == "condition" and all(sum(idx) == 0 for _, idx in b.needs)),
                       params)
