@@ -126,7 +126,8 @@ def last_kept(records: Sequence[StageRecord], fields: tuple[str, ...]) -> StageR
 
 
 def stalled(records: Sequence[StageRecord], index: int) -> str:
-    """The message of a run that stopped because its estimated error stopped falling."""
+    """The message of a run that stopped because a stage cut its estimated error by less than
+    the run's least gain (`pdec.solver.driver.gain`), or a fit's score by less."""
     r = records[index]
     c = r.figures.get("correction", math.nan)
     if math.isfinite(c) and r.estimate > 0:
